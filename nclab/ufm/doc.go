@@ -1,0 +1,24 @@
+// Package ufm is the unconstrained feature model (UFM) of multi-label neural collapse
+// under the pick-all-labels loss: its closed-form global optimum (Theorem 1), a
+// float64 reference objective, and a GoMLX trainer that reaches the optimum from
+// random initialisations (the evidence for Theorems 1 and 2).
+//
+// Every formula is in ../shared/spec/METHOD.md §3 (for this repository,
+// /work/shared/spec/METHOD.md):
+//
+//   - Problem: K labels, counts n_m per label set of each multiplicity m (balanced
+//     within a multiplicity, any multiplicity may be absent), weight decays lW, lH, lb,
+//     PAL or PAL-N, with or without the 1/N in front of the loss. Problem.Samples fixes
+//     the order of the N samples (multiplicity, then lexicographic set order).
+//   - Problem.Solve returns an Optimum: rho = ||w_k||^2 and c_m from the optimality
+//     system (E_m), (E_W), solved by bracketed Newton steps in log variables to 1e-14;
+//     the existence threshold lW lH N^2 < sum_m n_m C(K-2, m-1) decides when only
+//     W = H = 0 is optimal (Optimum.Trivial). It also gives gamma_m = m c_m / c_1,
+//     the in-set / out-of-set logits and f*.
+//   - Optimum.Point builds (W*, H*, b*) in a dimension d >= K-1: W* a simplex ETF
+//     (nclab/etf, METHOD.md §4) of row norm sqrt(rho), h_i = c_m sum_{k in S_i} w_k.
+//   - Problem.Objective evaluates f(W, H, b) and its gradient in float64 (the reference
+//     for the GoMLX graph and for the stationarity check of Optimum.Point).
+//
+// Features are stored one sample per row (N x d), the transpose of METHOD.md's H.
+package ufm

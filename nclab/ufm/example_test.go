@@ -1,0 +1,22 @@
+package ufm_test
+
+import (
+	"fmt"
+
+	"github.com/nclab/nclab/nclab/ufm"
+)
+
+// The first reference optimum of METHOD.md §3: K = 4, three samples of each single
+// label and two of each pair.
+func ExampleProblem_Solve() {
+	p := ufm.Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2, LambdaB: 1e-2}
+	opt, err := p.Solve()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("rho = %.5f, c_1 = %.6f, c_2 = %.6f, f* = %.5f\n", opt.Rho, opt.C[1], opt.C[2], opt.Objective)
+	fmt.Printf("gamma_2 = %.4f, pair logits: in-set %.4f, out-of-set %.4f\n", opt.Gamma[2], opt.InSetLogit[2], opt.OutOfSetLogit[2])
+	// Output:
+	// rho = 6.64327, c_1 = 0.409712, c_2 = 0.352281, f* = 1.04038
+	// gamma_2 = 1.7197, pair logits: in-set 1.5602, out-of-set -1.5602
+}

@@ -1,0 +1,186 @@
+package ufm
+
+import (
+	"math"
+	"testing"
+)
+
+func relErr(got, want float64) float64 { return math.Abs(got-want) / math.Abs(want) }
+
+// The three reference optima of METHOD.md §3 (computed there by L-BFGS on the full UFM
+// and by the system), to the 1e-5 relative accuracy of the printed digits.
+func TestSolveReferenceOptima(t *testing.T) {
+	cases := []struct {
+		p     Problem
+		rho   float64
+		c     map[int]float64
+		fStar float64
+	}{
+		{Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2, LambdaB: 1e-2}, 6.64327, map[int]float64{1: 0.409712, 2: 0.352281}, 1.04038},
+		{Problem{K: 4, Counts: map[int]int{1: 3, 2: 5, 3: 1}, LambdaW: 5e-3, LambdaH: 1e-2, LambdaB: 1e-2}, 12.7799, map[int]float64{1: 0.213157, 2: 0.183293, 3: 0.166522}, 1.52745},
+		{Problem{K: 5, Counts: map[int]int{1: 4, 2: 1}, LambdaW: 1e-2, LambdaH: 5e-3}, 5.6726, map[int]float64{1: 0.565112, 2: 0.49078}, 0.82266},
+	}
+	for _, tc := range cases {
+		opt, err := tc.p.Solve()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opt.Trivial {
+			t.Fatalf("%+v: trivial", tc.p)
+		}
+		// 6 significant digits printed: allow half a unit of the last one.
+		if e := relErr(opt.Rho, tc.rho); e > 1e-5 {
+			t.Errorf("K=%d counts %v: rho = %.8g, want %g (rel err %.1e)", tc.p.K, tc.p.Counts, opt.Rho, tc.rho, e)
+		}
+		for m, c := range tc.c {
+			if e := relErr(opt.C[m], c); e > 1e-5 {
+				t.Errorf("K=%d counts %v: c_%d = %.8g, want %g (rel err %.1e)", tc.p.K, tc.p.Counts, m, opt.C[m], c, e)
+			}
+		}
+		if e := relErr(opt.Objective, tc.fStar); e > 1e-5 {
+			t.Errorf("K=%d counts %v: f* = %.8g, want %g (rel err %.1e)", tc.p.K, tc.p.Counts, opt.Objective, tc.fStar, e)
+		}
+	}
+}
+
+// residuals returns the largest relative residual of (E_m) and (E_W) at an optimum.
+func residuals(p Problem, o *Optimum) float64 {
+	k := float64(p.K)
+	scale := p.LambdaH * float64(p.NumSamples())
+	if p.SumLoss {
+		scale = p.LambdaH
+	}
+	worst, sum := 0.0, 0.0
+	for _, m := range p.Multiplicities() {
+		c, mf := o.C[m], float64(m)
+		q := 1.0
+		if p.Normalized {
+			q = mf
+		}
+		lhs := scale * c * q * (mf*math.Exp(o.Rho*c*k/(k-1)) + k - mf)
+		worst = math.Max(worst, relErr(lhs, k))
+		sum += float64(p.Counts[m]) * binomial(p.K-2, m-1) * c * c
+	}
+	return math.Max(worst, relErr(p.LambdaH*sum, p.LambdaW))
+}
+
+var solverCases = []Problem{
+	{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2, LambdaB: 1e-2},
+	{K: 4, Counts: map[int]int{1: 3, 2: 5, 3: 1}, LambdaW: 5e-3, LambdaH: 1e-2, LambdaB: 1e-2},
+	{K: 5, Counts: map[int]int{1: 4, 2: 1}, LambdaW: 1e-2, LambdaH: 5e-3},
+	{K: 6, Counts: map[int]int{2: 3, 3: 1}, LambdaW: 1e-3, LambdaH: 1e-3, LambdaB: 1e-3},         // multiplicity 1 missing
+	{K: 10, Counts: map[int]int{1: 100, 2: 20}, LambdaW: 5e-4, LambdaH: 5e-4, LambdaB: 5e-4},     // the benchmark problem
+	{K: 5, Counts: map[int]int{1: 4, 2: 1}, LambdaW: 1e-2, LambdaH: 5e-3, Normalized: true},      // PAL-N
+	{K: 5, Counts: map[int]int{1: 4, 2: 1, 4: 2}, LambdaW: 1e-2, LambdaH: 5e-3, SumLoss: true},   // no 1/N
+	{K: 3, Counts: map[int]int{1: 1000, 2: 1}, LambdaW: 1e-9, LambdaH: 1e-9, LambdaB: 0},         // extreme imbalance, tiny decay
+	{K: 20, Counts: map[int]int{1: 50, 2: 2, 3: 1}, LambdaW: 1e-4, LambdaH: 1e-4, LambdaB: 1e-4}, // large N
+}
+
+// The solver's rho and c_m satisfy (E_m) and (E_W) to 1e-12 (the requested accuracy).
+func TestSolveSatisfiesSystem(t *testing.T) {
+	for _, p := range solverCases {
+		o, err := p.Solve()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Trivial {
+			t.Fatalf("%+v: unexpectedly trivial", p)
+		}
+		if r := residuals(p, o); r > 1e-12 {
+			t.Errorf("%+v: residual %.2e > 1e-12", p, r)
+		}
+	}
+}
+
+// Multi-class (only m = 1, N = K n): (E_W) alone gives c_1 = sqrt(lW / (lH n)).
+func TestSolveMultiClass(t *testing.T) {
+	for _, n := range []int{1, 7, 500} {
+		p := Problem{K: 10, Counts: map[int]int{1: n}, LambdaW: 5e-4, LambdaH: 2e-4, LambdaB: 1e-3}
+		o, err := p.Solve()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := math.Sqrt(p.LambdaW / (p.LambdaH * float64(n)))
+		if e := relErr(o.C[1], want); e > 1e-12 {
+			t.Errorf("n=%d: c_1 = %.15g, want sqrt(lW/(lH n)) = %.15g", n, o.C[1], want)
+		}
+		if o.Gamma[1] != 1 {
+			t.Errorf("gamma_1 = %v, want 1", o.Gamma[1])
+		}
+	}
+}
+
+// Existence threshold: non-trivial iff lW lH N^2 < sum_m n_m C(K-2, m-1). For K=4,
+// n_1=3, n_2=2: N = 24, sum = 3*1 + 2*2 = 7, so with lH = 1e-2 the threshold is
+// lW = 7/(1e-2*576) = 1.2152...; just below it rho is tiny and c_m -> 1/(lH N).
+func TestSolveExistenceThreshold(t *testing.T) {
+	p := Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaH: 1e-2, LambdaB: 1e-2}
+	threshold := 7 / (1e-2 * 24 * 24)
+	p.LambdaW = threshold * (1 - 1e-6)
+	below, err := p.Solve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if below.Trivial || below.Rho <= 0 || below.Rho > 1e-4 {
+		t.Errorf("just below the threshold: trivial=%v rho=%g, want a small positive rho", below.Trivial, below.Rho)
+	}
+	if r := residuals(p, below); r > 1e-12 {
+		t.Errorf("just below the threshold: residual %.2e", r)
+	}
+	p.LambdaW = threshold * (1 + 1e-6)
+	above, err := p.Solve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !above.Trivial || above.Rho != 0 {
+		t.Fatalf("just above the threshold: trivial=%v rho=%g, want W = H = 0", above.Trivial, above.Rho)
+	}
+	// At W = H = 0 every logit is 0: a sample of multiplicity m loses m log K (PAL).
+	want := (12*1*math.Log(4) + 12*2*math.Log(4)) / 24
+	if e := relErr(above.Objective, want); e > 1e-14 {
+		t.Errorf("trivial f* = %.15g, want mean of m log K = %.15g", above.Objective, want)
+	}
+	// Continuity: f* just below the threshold approaches the trivial value.
+	if e := relErr(below.Objective, want); e > 1e-5 {
+		t.Errorf("f* just below the threshold = %.10g, trivial value %.10g", below.Objective, want)
+	}
+}
+
+func TestProblemValidate(t *testing.T) {
+	ok := Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2}
+	bad := map[string]func(p *Problem){
+		"K = 1":            func(p *Problem) { p.K = 1 },
+		"multiplicity 4":   func(p *Problem) { p.Counts = map[int]int{4: 1} },
+		"multiplicity 0":   func(p *Problem) { p.Counts = map[int]int{0: 1} },
+		"count n_2 = -1":   func(p *Problem) { p.Counts = map[int]int{1: 1, 2: -1} },
+		"no samples":       func(p *Problem) { p.Counts = map[int]int{1: 0} },
+		"lambda-w = -0.01": func(p *Problem) { p.LambdaW = -0.01 },
+		"lambda-h = 0":     func(p *Problem) { p.LambdaH = 0 },
+		"lambda-b = NaN":   func(p *Problem) { p.LambdaB = math.NaN() },
+	}
+	for want, mutate := range bad {
+		p := ok
+		p.Counts = map[int]int{1: 3, 2: 2}
+		mutate(&p)
+		err := p.Validate()
+		if err == nil {
+			t.Errorf("%s: no error", want)
+			continue
+		}
+		if _, err2 := p.Solve(); err2 == nil {
+			t.Errorf("%s: Solve accepted it", want)
+		}
+	}
+	if err := ok.Validate(); err != nil {
+		t.Error(err)
+	}
+	for _, s := range []string{"", "1:3,x:2", "1:3,2:2.5", "1", "1:3,1:4"} {
+		if _, err := ParseCounts(s); err == nil {
+			t.Errorf("ParseCounts(%q): no error", s)
+		}
+	}
+	c, err := ParseCounts("1:5, 2:2,3:1")
+	if err != nil || c[1] != 5 || c[2] != 2 || c[3] != 1 || len(c) != 3 {
+		t.Errorf("ParseCounts = %v, %v", c, err)
+	}
+}
