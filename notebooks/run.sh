@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Executes nclab's notebooks headless with the GoNB kernel and checks every cell.
+#
+# Usage:
+#   bash notebooks/run.sh --check [NN ...]         execute into a temp dir (make test)
+#   bash notebooks/run.sh --reports DIR [NN ...]   write DIR/NN-name.html and the executed
+#                                                  DIR/NN-name.ipynb (make reports)
+# NN selects notebooks by number prefix (e.g. "01 08"); default: every notebooks/NN-*.ipynb.
+#
+# Quick mode unless PRESET=paper. A notebook fails when nbconvert fails or when
+# tools/nbcheck.py finds a failed cell in the executed notebook (a panic, an os.Exit, a
+# failing !command: GoNB can report those cells as fine). --check first proves the checker
+# on tools/testdata/failures.ipynb. Every notebook's wall time is printed (and written to
+# DIR/timings.txt with --reports). The Go build cache is kept: warm runs are much faster.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+mode=""
+out=""
+selected=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --check) mode=check; shift ;;
+    --reports) mode=reports; out="${2:?--reports needs a directory}"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "run.sh: unknown flag $1 (try --help)" >&2; exit 2 ;;
+    *) selected+=("$1"); shift ;;
+  esac
+done
+[ -n "$mode" ] || { echo "run.sh: give --check or --reports DIR (try --help)" >&2; exit 2; }
+
+export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
+export PRESET="${PRESET:-quick}"
+export NCLAB_ROOT="$root" # the notebooks' setup cell replaces the nclab module with this tree
+case "$PRESET" in
+  quick) cell_timeout=900 ;;
+  paper) cell_timeout=-1 ;; # paper-size runs take hours; no per-cell limit
+  *) echo "run.sh: PRESET must be quick or paper, not '$PRESET'" >&2; exit 2 ;;
+esac
+
+# Kernel: install when missing (make's "kernel" target normally did it already).
+kernel_json="${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}/kernels/gonb/kernel.json"
+if ! command -v jupyter >/dev/null || [ ! -f "$kernel_json" ]; then
+  bash "$root/kernel-setup/install.sh"
+fi
+
+if [ "$mode" = reports ]; then
+  mkdir -p "$out"
+  out="$(cd "$out" && pwd)"
+  work="$out"
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/nclab-notebooks.XXXXXX")"
+  trap 'rm -rf "$work"' EXIT
+fi
+
+# Executes $1 (an .ipynb) into $work/$2.ipynb; its log goes to $work/$2.log.
+execute() {
+  local src="$1" name="$2"
+  (cd "$(dirname "$src")" && jupyter nbconvert --to notebook --execute --allow-errors \
+    --ExecutePreprocessor.timeout="$cell_timeout" --ExecutePreprocessor.kernel_name=gonb \
+    --output-dir "$work" --output "$name.ipynb" "$(basename "$src")") >"$work/$name.log" 2>&1
+}
+
+# Sources in notebooks/src/NN-name.md (when present) must match their notebooks.
+stale=0
+for md in "$here"/src/[0-9][0-9]-*.md; do
+  [ -e "$md" ] || continue
+  python3 "$here/tools/md2nb.py" --check "$md" "$here/$(basename "${md%.md}").ipynb" || stale=1
+done
+[ $stale = 0 ] || { echo "run.sh: some notebooks are older than their notebooks/src/*.md (above)" >&2; exit 1; }
+
+if [ "$mode" = check ]; then
+  python3 "$here/tools/md2nb.py" --check "$here/tools/testdata/failures.md" "$here/tools/testdata/failures.ipynb"
+  if ! execute "$here/tools/testdata/failures.ipynb" selftest-failures \
+     || ! python3 "$here/tools/nbcheck.py" --selftest "$work/selftest-failures.ipynb"; then
+    tail -n 30 "$work/selftest-failures.log" >&2 || true
+    echo "run.sh: the failure checker's self-test failed: failed cells could go unnoticed" >&2
+    exit 1
+  fi
+  echo "run.sh: failure checker self-test ok (panics, os.Exit, compile errors, failing !commands are caught)"
+fi
+
+notebooks=()
+for nb in "$here"/[0-9][0-9]-*.ipynb; do
+  [ -e "$nb" ] || continue
+  base="$(basename "$nb")"
+  if [ ${#selected[@]} -gt 0 ]; then
+    keep=0
+    for s in "${selected[@]}"; do case "$base" in "$s"*) keep=1 ;; esac; done
+    [ $keep = 1 ] || continue
+  fi
+  notebooks+=("$nb")
+done
+[ ${#notebooks[@]} -gt 0 ] || { echo "run.sh: no notebooks matched" >&2; exit 1; }
+
+failed=()
+timings=""
+suite_start=$SECONDS
+for nb in "${notebooks[@]}"; do
+  name="$(basename "${nb%.ipynb}")"
+  start=$SECONDS
+  ok=1
+  execute "$nb" "$name" || ok=0
+  if [ $ok = 1 ]; then
+    python3 "$here/tools/nbcheck.py" "$work/$name.ipynb" || ok=0
+  else
+    tail -n 20 "$work/$name.log" >&2
+  fi
+  if [ "$mode" = reports ] && [ -f "$work/$name.ipynb" ]; then
+    jupyter nbconvert --to html --output-dir "$work" "$work/$name.ipynb" >>"$work/$name.log" 2>&1 \
+      || { echo "run.sh: $name: HTML conversion failed (see $work/$name.log)" >&2; ok=0; }
+  fi
+  secs=$((SECONDS - start))
+  status=ok
+  [ $ok = 1 ] || { status=FAILED; failed+=("$name"); }
+  line="$(printf '%-40s %5d s  %s' "$name" "$secs" "$status")"
+  echo "run.sh: $line"
+  timings+="$line"$'\n'
+done
+total=$((SECONDS - suite_start))
+timings+="$(printf '%-40s %5d s  (PRESET=%s, %s)' total "$total" "$PRESET" "$(date -u +%FT%TZ)")"$'\n'
+echo "run.sh: total $total s for ${#notebooks[@]} notebooks (PRESET=$PRESET)"
+if [ "$mode" = reports ]; then
+  printf '%s' "$timings" >"$out/timings.txt"
+  echo "run.sh: reports in $out"
+fi
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "run.sh: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
