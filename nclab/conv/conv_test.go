@@ -1,0 +1,192 @@
+package conv
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/compute"
+	_ "github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+func testBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	b, err := compute.NewWithConfig("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func randomTensor(rng *rand.Rand, dims ...int) *tensors.Tensor {
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	return tensors.FromFlatDataAndDimensions(v, dims...)
+}
+
+func flat(t *tensors.Tensor) []float64 { return tensors.MustCopyFlatData[float64](t) }
+
+// TestConv2DMatchesConvolve compares the patch convolution with GoMLX's own
+// direct convolution (an independent implementation) for several kernel
+// sizes, strides and paddings, including a window that does not tile the input.
+func TestConv2DMatchesConvolve(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct{ n, h, w, c, o, k, s, p int }{
+		{2, 7, 6, 3, 4, 3, 1, 1},
+		{2, 7, 7, 3, 5, 3, 2, 1},
+		{1, 8, 8, 2, 3, 1, 2, 0},
+		{1, 5, 5, 1, 2, 3, 1, 0},
+		{3, 9, 9, 4, 2, 5, 2, 2},
+	} {
+		x := randomTensor(rng, tc.n, tc.h, tc.w, tc.c)
+		k := randomTensor(rng, tc.k, tc.k, tc.c, tc.o)
+		ours := MustExecOnce(b, func(x, k *Node) *Node { return Conv2D(x, k, tc.s, tc.p) }, x, k)
+		ref := MustExecOnce(b, func(x, k *Node) *Node {
+			return Convolve(x, k).StridePerAxis(tc.s, tc.s).PaddingPerDim([][2]int{{tc.p, tc.p}, {tc.p, tc.p}}).Done()
+		}, x, k)
+		if !ours.Shape().Equal(ref.Shape()) {
+			t.Fatalf("%+v: shape %s, Convolve gives %s", tc, ours.Shape(), ref.Shape())
+		}
+		wantH := OutputSize(tc.h, tc.k, tc.s, tc.p)
+		if ours.Shape().Dim(1) != wantH {
+			t.Errorf("%+v: output height %d, PyTorch's formula gives %d", tc, ours.Shape().Dim(1), wantH)
+		}
+		a, r := flat(ours), flat(ref)
+		for i := range a {
+			if math.Abs(a[i]-r[i]) > 1e-10 {
+				t.Fatalf("%+v: element %d: %g, Convolve gives %g", tc, i, a[i], r[i])
+			}
+		}
+	}
+}
+
+// TestMaxPool2DHandComputed checks a 1x3x5x1 input pooled by 2: the last row
+// and column do not fill a window and are dropped (PyTorch's floor rule).
+func TestMaxPool2DHandComputed(t *testing.T) {
+	b := testBackend(t)
+	x := tensors.FromFlatDataAndDimensions([]float64{
+		1, 5, 2, 0, 9,
+		3, 4, 8, 7, 9,
+		9, 9, 9, 9, 9,
+	}, 1, 3, 5, 1)
+	got := flat(MustExecOnce(b, func(x *Node) *Node { return MaxPool2D(x, 2) }, x))
+	want := []float64{5, 8}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("MaxPool2D = %v, want %v", got, want)
+	}
+}
+
+// TestBatchNormMatchesDefinition checks training-mode batch normalisation
+// against the definition computed here in plain Go.
+func TestBatchNormMatchesDefinition(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	x := randomTensor(rng, 3, 2, 2, 2)
+	gamma := tensors.FromValue([]float64{1.5, -0.5})
+	beta := tensors.FromValue([]float64{0.1, 2})
+	got := flat(MustExecOnce(b, func(x, g, be *Node) *Node {
+		m, v := BatchStatistics(x)
+		return Normalize(x, m, v, g, be, 1e-5)
+	}, x, gamma, beta))
+	xs := flat(x)
+	for c := range 2 {
+		var mean, sq float64
+		for i := c; i < len(xs); i += 2 {
+			mean += xs[i]
+		}
+		mean /= 12
+		for i := c; i < len(xs); i += 2 {
+			sq += (xs[i] - mean) * (xs[i] - mean)
+		}
+		variance := sq / 12
+		g, be := []float64{1.5, -0.5}[c], []float64{0.1, 2}[c]
+		for i := c; i < len(xs); i += 2 {
+			want := g*(xs[i]-mean)/math.Sqrt(variance+1e-5) + be
+			if math.Abs(got[i]-want) > 1e-12 {
+				t.Fatalf("element %d: %g, want %g", i, got[i], want)
+			}
+		}
+	}
+}
+
+// checkGradient compares graph.Gradient of sum(f(inputs) * r), r a fixed
+// random tensor, with central finite differences, in float64.
+func checkGradient(t *testing.T, name string, f func(in []*Node) *Node, inputs ...*tensors.Tensor) {
+	t.Helper()
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(5, 6))
+	probeShape := MustExecOnce(b, func(in []*Node) *Node { return f(in) }, toAny(inputs)...).Shape()
+	r := randomTensor(rng, probeShape.Dimensions...)
+	objective := func(in []*Node) *Node {
+		return ReduceAllSum(Mul(f(in[:len(in)-1]), in[len(in)-1]))
+	}
+	gradExec := MustNewExec(b, func(in []*Node) []*Node {
+		return Gradient(objective(in), in[:len(in)-1]...)
+	})
+	valueExec := MustNewExec(b, func(in []*Node) *Node { return objective(in) })
+	args := append(toAny(inputs), r)
+	grads := gradExec.MustExec(args...)
+	for which, in := range inputs {
+		g := flat(grads[which])
+		base := flat(in)
+		const eps = 1e-5
+		step := max(1, len(base)/40) // probe a spread of about 40 coordinates
+		for i := 0; i < len(base); i += step {
+			value := func(delta float64) float64 {
+				v := append([]float64(nil), base...)
+				v[i] += delta
+				a := append([]any(nil), args...)
+				a[which] = tensors.FromFlatDataAndDimensions(v, in.Shape().Dimensions...)
+				return tensors.ToScalar[float64](valueExec.MustExec1(a...))
+			}
+			fd := (value(eps) - value(-eps)) / (2 * eps)
+			if math.Abs(fd-g[i]) > 1e-6*(1+math.Abs(fd)) {
+				t.Errorf("%s: d/d input %d [%d]: gradient %.9g, finite difference %.9g", name, which, i, g[i], fd)
+			}
+		}
+	}
+}
+
+func toAny(ts []*tensors.Tensor) []any {
+	out := make([]any, len(ts))
+	for i, t := range ts {
+		out[i] = t
+	}
+	return out
+}
+
+func TestGradients(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	checkGradient(t, "Conv2D 3x3 s1 p1", func(in []*Node) *Node { return Conv2D(in[0], in[1], 1, 1) },
+		randomTensor(rng, 2, 5, 5, 3), randomTensor(rng, 3, 3, 3, 4))
+	checkGradient(t, "Conv2D 3x3 s2 p1", func(in []*Node) *Node { return Conv2D(in[0], in[1], 2, 1) },
+		randomTensor(rng, 2, 6, 5, 2), randomTensor(rng, 3, 3, 2, 3))
+	checkGradient(t, "Conv2D 1x1 s2", func(in []*Node) *Node { return Conv2D(in[0], in[1], 2, 0) },
+		randomTensor(rng, 2, 6, 6, 3), randomTensor(rng, 1, 1, 3, 2))
+	// Distinct values make the maximum of each window unique, so max-pooling is differentiable there.
+	perm := rng.Perm(2 * 5 * 4 * 3)
+	pv := make([]float64, len(perm))
+	for i, p := range perm {
+		pv[i] = float64(p) / 10
+	}
+	checkGradient(t, "MaxPool2D", func(in []*Node) *Node { return MaxPool2D(in[0], 2) },
+		tensors.FromFlatDataAndDimensions(pv, 2, 5, 4, 3))
+	checkGradient(t, "GlobalAvgPool", func(in []*Node) *Node { return GlobalAvgPool(in[0]) },
+		randomTensor(rng, 2, 3, 3, 2))
+	checkGradient(t, "BatchNorm (training, through the batch statistics)", func(in []*Node) *Node {
+		m, v := BatchStatistics(in[0])
+		return Normalize(in[0], m, v, in[1], in[2], 1e-5)
+	}, randomTensor(rng, 4, 2, 3, 3), randomTensor(rng, 3), randomTensor(rng, 3))
+}
+
+var _ = shapes.Make
