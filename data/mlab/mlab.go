@@ -59,14 +59,28 @@ type Result struct {
 	Height, Width, Channels int
 	Pixels                  []uint8
 	Labels                  []labelset.Set
+	// Parts records how each image was made: the parts of image i are
+	// Parts[Offsets[i]:Offsets[i+1]], one per class of Labels[i], in class order.
+	Parts   []Part
+	Offsets []int
 }
 
-// Quadrant (Roll) or corner (Inward) positions.
+// Part is one source image inside a built image.
+type Part struct {
+	Source   int // index of the source image
+	Position int // TopLeft, TopRight, BottomLeft or BottomRight
+	DY, DX   int // roll (Roll) or inward offset (Inward), in pixels
+}
+
+// PartsOf returns the parts of built image i.
+func (r *Result) PartsOf(i int) []Part { return r.Parts[r.Offsets[i]:r.Offsets[i+1]] }
+
+// Positions of a source image in the canvas: quadrants (Roll) or corners (Inward).
 const (
-	topLeft = iota
-	topRight
-	bottomLeft
-	bottomRight
+	TopLeft = iota
+	TopRight
+	BottomLeft
+	BottomRight
 )
 
 // Build makes the multi-label set described by r from the single-label source src.
@@ -80,7 +94,7 @@ func Build(src *Images, r Recipe) (*Result, error) {
 	}
 	h, w, c := src.Height, src.Width, src.Channels
 	res := &Result{Height: 2 * h, Width: 2 * w, Channels: c,
-		Pixels: make([]uint8, total*4*h*w*c), Labels: make([]labelset.Set, 0, total)}
+		Pixels: make([]uint8, total*4*h*w*c), Labels: make([]labelset.Set, 0, total), Offsets: []int{0}}
 	rng := rand.New(rand.NewPCG(r.Seed, 0x6d6c6162)) // "mlab"
 	streams := newStreams(src, r.K, rng)
 	imageSize := 4 * h * w * c
@@ -95,8 +109,10 @@ func Build(src *Images, r Recipe) (*Result, error) {
 				img := streams.next(class)
 				dy, dx := rng.IntN(r.Jitter+1), rng.IntN(r.Jitter+1)
 				place(canvas, src, img, r.Layout, positions[j], dy, dx)
+				res.Parts = append(res.Parts, Part{Source: img, Position: positions[j], DY: dy, DX: dx})
 			}
 			res.Labels = append(res.Labels, sc.Set)
+			res.Offsets = append(res.Offsets, len(res.Parts))
 			i++
 		}
 	}
@@ -125,8 +141,10 @@ func validate(src *Images, r Recipe) error {
 		present[l] = true
 	}
 	for _, sc := range r.Plan {
-		if _, err := labelset.New(r.K, sc.Set...); err != nil {
+		if s, err := labelset.New(r.K, sc.Set...); err != nil {
 			return fmt.Errorf("mlab: plan: %w", err)
+		} else if !s.Equal(sc.Set) {
+			return fmt.Errorf("mlab: plan: label set %v is not sorted (want %v)", []int(sc.Set), s)
 		}
 		if len(sc.Set) > 4 {
 			return fmt.Errorf("mlab: label set %v has %d labels; the canvas has 4 positions", sc.Set, len(sc.Set))
@@ -148,13 +166,13 @@ func validate(src *Images, r Recipe) error {
 func choosePositions(rng *rand.Rand, layout Layout, m int, pos []int) {
 	switch {
 	case m == 1 && layout == Roll:
-		pos[0] = bottomRight
+		pos[0] = BottomRight
 	case m == 1:
 		pos[0] = rng.IntN(4)
 	case m == 2 && layout == Roll:
-		pos[0], pos[1] = topLeft, bottomRight
+		pos[0], pos[1] = TopLeft, BottomRight
 		if rng.IntN(2) == 1 {
-			pos[0], pos[1] = bottomRight, topLeft
+			pos[0], pos[1] = BottomRight, TopLeft
 		}
 	case m == 2:
 		pos[0] = rng.IntN(4)
@@ -170,10 +188,10 @@ func place(canvas []uint8, src *Images, img int, layout Layout, p, dy, dx int) {
 	h, w, c := src.Height, src.Width, src.Channels
 	H, W := 2*h, 2*w
 	y0, x0 := 0, 0
-	if p == bottomLeft || p == bottomRight {
+	if p == BottomLeft || p == BottomRight {
 		y0 = h
 	}
-	if p == topRight || p == bottomRight {
+	if p == TopRight || p == BottomRight {
 		x0 = w
 	}
 	if layout == Inward { // move toward the centre, no wrap
