@@ -1,0 +1,84 @@
+package plots
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/plotutil"
+	"gonum.org/v1/plot/vg"
+)
+
+// Series is one named curve: Y[i] at X[i].
+type Series struct {
+	Name string
+	X, Y []float64
+}
+
+// Curves draws each series as a line (with a marker per point when a series has at
+// most 40 points) under a legend. With logY the y axis is log10-scaled and every y must
+// be positive and finite; otherwise y values must be finite. Collapse metrics against
+// epochs are the typical use: they fall over several decades.
+func Curves(title, xLabel, yLabel string, logY bool, series ...Series) (*plot.Plot, error) {
+	if len(series) == 0 {
+		return nil, fmt.Errorf("plots: Curves %q: no series", title)
+	}
+	p := newPlot(title, xLabel, yLabel)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	}
+	for i, s := range series {
+		if len(s.X) != len(s.Y) {
+			return nil, fmt.Errorf("plots: Curves %q: series %q has %d x values and %d y values", title, s.Name, len(s.X), len(s.Y))
+		}
+		if len(s.X) == 0 {
+			return nil, fmt.Errorf("plots: Curves %q: series %q is empty", title, s.Name)
+		}
+		xys := make(plotter.XYs, len(s.X))
+		for j := range s.X {
+			x, y := s.X[j], s.Y[j]
+			if math.IsNaN(x) || math.IsInf(x, 0) || math.IsNaN(y) || math.IsInf(y, 0) {
+				return nil, fmt.Errorf("plots: Curves %q: series %q point %d is (%g, %g): not finite", title, s.Name, j, x, y)
+			}
+			if logY && y <= 0 {
+				return nil, fmt.Errorf("plots: Curves %q: series %q point %d has y = %g: a log axis needs y > 0", title, s.Name, j, y)
+			}
+			xys[j] = plotter.XY{X: x, Y: y}
+		}
+		line, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, fmt.Errorf("plots: Curves %q: series %q: %w", title, s.Name, err)
+		}
+		line.Color = plotutil.Color(i)
+		line.Dashes = plotutil.Dashes(i)
+		line.Width = vg.Points(1.5)
+		p.Add(line)
+		if len(xys) <= 40 {
+			points, err := plotter.NewScatter(xys)
+			if err != nil {
+				return nil, fmt.Errorf("plots: Curves %q: series %q: %w", title, s.Name, err)
+			}
+			points.Color = line.Color
+			points.Shape = plotutil.Shape(i)
+			points.Radius = vg.Points(2.5)
+			p.Add(points)
+			p.Legend.Add(s.Name, line, points)
+		} else {
+			p.Legend.Add(s.Name, line)
+		}
+	}
+	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	return p, nil
+}
+
+// newPlot returns an empty plot with a title and axis labels.
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	return p
+}
