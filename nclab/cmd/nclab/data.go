@@ -1,0 +1,202 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nclab/nclab/data"
+)
+
+func init() {
+	register(command{name: "data", summary: "build multi-label image sets (M-lab MNIST, Fashion-MNIST, CIFAR-10), show their statistics", run: runData})
+}
+
+const dataUsage = `usage:
+  nclab data build --dataset NAME [--preset quick|paper] [--imbalance NAME] [--seed S] [--out DIR] [--json]
+  nclab data stats DIR [--json]
+  nclab data sheet DIR --png FILE [--split train|test] [--per N] [--seed S]`
+
+func runData(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("missing subcommand\n" + dataUsage)
+	}
+	switch args[0] {
+	case "build":
+		return runDataBuild(args[1:], stdout)
+	case "stats":
+		return runDataStats(args[1:], stdout)
+	case "sheet":
+		return runDataSheet(args[1:], stdout)
+	}
+	return fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)
+}
+
+func runDataBuild(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("data build", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var r data.Recipe
+	var out, trainCounts, testCounts string
+	var asJSON bool
+	fs.StringVar(&r.Dataset, "dataset", "", "dataset: "+strings.Join(data.Datasets, ", "))
+	fs.StringVar(&r.Preset, "preset", data.Quick, "size preset: quick or paper")
+	fs.StringVar(&r.Imbalance, "imbalance", "", "imbalance: groups, c10-L, c10-M, c10-S, missing-pair, missing=A+B, m1-imbalanced (empty: balanced)")
+	fs.Int64Var(&r.Seed, "seed", 0, "seed of every random choice")
+	fs.StringVar(&r.SourceDir, "source", "", "folder of the source data (default: the dataset's; CIFAR-10 needs it or $"+data.EnvCIFAR10+")")
+	fs.StringVar(&r.CacheDir, "cache", "", "cache folder when --out is not given (default $"+data.EnvCache+" or ~/.cache/nclab)")
+	fs.StringVar(&out, "out", "", "write the built set to this folder (default: the cache)")
+	fs.StringVar(&trainCounts, "train-counts", "", "per-set training counts by multiplicity, e.g. 1:3100,2:200,3:20 (default: the preset's)")
+	fs.StringVar(&testCounts, "test-counts", "", "per-set test counts by multiplicity, e.g. 1:800,2:50 (default: the preset's)")
+	fs.BoolVar(&asJSON, "json", false, "print the statistics as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if r.Dataset == "" {
+		return errors.New("--dataset is required (one of " + strings.Join(data.Datasets, ", ") + ")")
+	}
+	if trainCounts != "" || testCounts != "" {
+		c, err := data.PresetCounts(r.Preset)
+		if err != nil {
+			return err
+		}
+		if trainCounts != "" {
+			if c.Train, err = data.ParseCounts(trainCounts); err != nil {
+				return err
+			}
+		}
+		if testCounts != "" {
+			if c.Test, err = data.ParseCounts(testCounts); err != nil {
+				return err
+			}
+		}
+		r.Counts = &c
+	}
+	var train, test *data.Set
+	var err error
+	if out != "" {
+		if train, test, err = data.Build(r); err != nil {
+			return err
+		}
+		if err := data.WriteDir(out, r, train, test); err != nil {
+			return err
+		}
+	} else {
+		if train, test, err = data.Load(r); err != nil {
+			return err
+		}
+		key, _ := data.CacheKey(r)
+		cache := r.CacheDir
+		if cache == "" {
+			cache = data.DefaultCacheDir()
+		}
+		out = filepath.Join(cache, key)
+	}
+	st, err := data.Describe(train, test)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return dataPrintJSON(stdout, st)
+	}
+	fmt.Fprintf(stdout, "%swritten to %s\n", st, out)
+	return nil
+}
+
+func runDataStats(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("data stats", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	asJSON := fs.Bool("json", false, "print JSON (keys classes, image_shape, train, test; each split with total, by_multiplicity, by_set, sha256)")
+	dir, err := dataParseWithDir(fs, args)
+	if err != nil {
+		return err
+	}
+	train, test, _, err := data.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	st, err := data.Describe(train, test)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return dataPrintJSON(stdout, st)
+	}
+	fmt.Fprint(stdout, st)
+	return nil
+}
+
+func runDataSheet(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("data sheet", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	pngPath := fs.String("png", "", "write the contact sheet to this PNG file (required)")
+	split := fs.String("split", "train", "train or test")
+	per := fs.Int("per", 8, "images per multiplicity")
+	seed := fs.Int64("seed", 0, "seed of the sample")
+	dir, err := dataParseWithDir(fs, args)
+	if err != nil {
+		return err
+	}
+	if *pngPath == "" {
+		return errors.New("--png FILE is required")
+	}
+	train, test, _, err := data.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	s := train
+	switch *split {
+	case "train":
+	case "test":
+		s = test
+	default:
+		return fmt.Errorf("--split %q: want train or test", *split)
+	}
+	f, err := os.Create(*pngPath)
+	if err != nil {
+		return err
+	}
+	if err := data.WriteContactSheet(f, s, data.SampleIndices(s, *per, *seed), data.SheetOptions{Columns: *per}); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "contact sheet of %s written to %s\n", s.Name, *pngPath)
+	return nil
+}
+
+// dataParseWithDir parses flags that may come before or after one positional folder.
+func dataParseWithDir(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if fs.NArg() == 0 {
+		return "", errors.New("missing folder argument (a folder written by nclab data build --out DIR)")
+	}
+	dir := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		return "", err
+	}
+	if fs.NArg() > 0 {
+		return "", fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return dir, nil
+}
+
+func dataPrintJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
