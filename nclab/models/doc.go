@@ -1,0 +1,20 @@
+// Package models holds nclab's networks, written in GoMLX: each returns the
+// penultimate features h = phi(x) together with the logits W h + b.
+//
+// Architectures (Archs): an MLP (depth, width), a small CNN (3 conv blocks
+// 32-64-d), a conv+MLP, a 5-layer CNN, and ResNet18/50 and VGG16/19 with the
+// small-image stems of METHOD.md §7 (3x3 stride-1 stem, no max-pool; VGG with
+// BN and global average pooling). Convolutions run through package conv (patch
+// extraction + one matrix product), fast on the pure-Go backend.
+//
+// Heads (Heads): "learned", a linear layer with bias, or "etf", a frozen
+// simplex ETF (METHOD.md §4, package etf, identity embedding as the reference
+// code) with a trainable bias, where the last block outputs d = K channels
+// ("fix_dim"). [ParametersSaved] reproduces the parameters-saved percentages
+// of METHOD.md §7 (ResNet18 20.7 %, ResNet50 4.5 %, VGG16 15.8 %, VGG19 11.6 %).
+//
+// A [Model] keeps its variables in a GoMLX model.Store: trainable weights
+// (initialised as PyTorch's defaults, from a seed and the variable's path),
+// the frozen ETF and the batch-norm running averages (PyTorch semantics,
+// momentum 0.1). Training is in package train.
+package models

@@ -1,0 +1,248 @@
+package models
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/compute/shapes"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/nclab/nclab/nclab/conv"
+	"github.com/nclab/nclab/nclab/etf"
+)
+
+// Archs lists the architectures New accepts.
+var Archs = []string{"mlp", "smallcnn", "convmlp", "cnn5", "resnet18", "resnet50", "vgg16", "vgg19"}
+
+// Heads lists the classifier heads New accepts.
+var Heads = []string{"learned", "etf"}
+
+// Config describes a model. Zero values take the defaults documented per field.
+type Config struct {
+	Arch string // one of Archs
+	Head string // "learned" (linear + bias, default) or "etf" (frozen simplex ETF, trainable bias)
+	K    int    // number of labels (classes), >= 2
+
+	// Input images, NHWC: Height x Width x Channels.
+	Height, Width, Channels int
+
+	// FeatureDim is d, the width of the penultimate features. 0: the
+	// architecture's default (128 small CNN, 256 CNN5 and conv+MLP and MLP,
+	// 512 ResNet18 and VGG, 2048 ResNet50), or K with the ETF head ("fix_dim":
+	// the last block outputs K channels).
+	FeatureDim int
+
+	// Hidden is the width of the MLP's hidden layers and of the conv+MLP's first
+	// dense layer (default 512); Depth the MLP's number of hidden layers (default 3).
+	Hidden, Depth int
+
+	Seed int64 // seeds the initial weights (same seed, same weights)
+}
+
+var defaultFeatureDim = map[string]int{
+	"mlp": 256, "smallcnn": 128, "convmlp": 256, "cnn5": 256,
+	"resnet18": 512, "resnet50": 2048, "vgg16": 512, "vgg19": 512,
+}
+
+// Model is a network phi with a classifier head: Forward returns the
+// penultimate features h = phi(x) and the logits W h + b. Its variables live
+// in Store (created by New): trainable weights, the frozen ETF (if any) and the
+// batch-norm running averages (not trainable).
+type Model struct {
+	Config
+	Store *model.Store
+}
+
+// New validates cfg, fills its defaults, and creates every variable of the
+// model with its seeded initial value.
+func New(backend compute.Backend, cfg Config) (*Model, error) {
+	if !slices.Contains(Archs, cfg.Arch) {
+		return nil, fmt.Errorf("models: unknown architecture %q (want one of %s)", cfg.Arch, strings.Join(Archs, ", "))
+	}
+	if cfg.Head == "" {
+		cfg.Head = "learned"
+	}
+	if !slices.Contains(Heads, cfg.Head) {
+		return nil, fmt.Errorf("models: unknown head %q (want learned or etf)", cfg.Head)
+	}
+	if cfg.K < 2 {
+		return nil, fmt.Errorf("models: K = %d labels, want at least 2", cfg.K)
+	}
+	if cfg.Height < 1 || cfg.Width < 1 || cfg.Channels < 1 {
+		return nil, fmt.Errorf("models: input %dx%dx%d, want positive height, width and channels", cfg.Height, cfg.Width, cfg.Channels)
+	}
+	if cfg.FeatureDim == 0 {
+		cfg.FeatureDim = defaultFeatureDim[cfg.Arch]
+		if cfg.Head == "etf" {
+			cfg.FeatureDim = cfg.K
+		}
+	}
+	if cfg.FeatureDim < 1 {
+		return nil, fmt.Errorf("models: feature dimension %d, want >= 1", cfg.FeatureDim)
+	}
+	if cfg.Head == "etf" && cfg.FeatureDim < cfg.K-1 {
+		return nil, fmt.Errorf("models: an ETF head for K = %d needs feature dimension >= K-1, got %d", cfg.K, cfg.FeatureDim)
+	}
+	if cfg.Hidden == 0 {
+		cfg.Hidden = 512
+	}
+	if cfg.Depth == 0 {
+		cfg.Depth = 3
+	}
+	if cfg.Hidden < 1 || cfg.Depth < 1 {
+		return nil, fmt.Errorf("models: MLP hidden width %d and depth %d, want both >= 1", cfg.Hidden, cfg.Depth)
+	}
+	pools := map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}[cfg.Arch]
+	if minSide := 1 << pools; cfg.Height < minSide || cfg.Width < minSide {
+		return nil, fmt.Errorf("models: %s halves the image %d times: input %dx%d too small (need >= %d)", cfg.Arch, pools, cfg.Height, cfg.Width, minSide)
+	}
+	m := &Model{Config: cfg, Store: model.NewStore()}
+	if err := m.createVariables(backend); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// createVariables builds the training graph once, without compiling it, so
+// that every variable exists with its initial value.
+func (m *Model) createVariables(backend compute.Backend) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("models: building %s: %v", m.Arch, r)
+		}
+	}()
+	g := NewGraph(backend, "create_variables")
+	defer g.Finalize()
+	model.SetStore(g, m.Store)
+	x := Parameter(g, "x", shapes.Make(dtypes.Float32, 2, m.Height, m.Width, m.Channels))
+	m.Forward(m.Store.RootScope(), x, true)
+	return nil
+}
+
+// Forward returns the features [N, d] and logits [N, K] for an NHWC batch x
+// ([N, Height, Width, Channels], float32). training selects batch statistics
+// (and running-average updates) or the running averages in batch norms.
+func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, logits *Node) {
+	b := &builder{seed: m.Seed, training: training}
+	body := scope.At("body")
+	switch m.Arch {
+	case "mlp":
+		features = b.mlp(body, x, m.Depth, m.Hidden, m.FeatureDim)
+	case "smallcnn":
+		features = b.plainCNN(body, x, []int{32, 64, m.FeatureDim}, 3)
+	case "cnn5":
+		features = b.plainCNN(body, x, []int{32, 64, 128, 256, m.FeatureDim}, 4)
+	case "convmlp":
+		features = b.convMLP(body, x, m.Hidden, m.FeatureDim)
+	case "resnet18":
+		features = b.resNet(body, x, []int{2, 2, 2, 2}, false, m.FeatureDim)
+	case "resnet50":
+		features = b.resNet(body, x, []int{3, 4, 6, 3}, true, m.FeatureDim)
+	case "vgg16":
+		features = b.vgg(body, x, vgg16, m.FeatureDim)
+	case "vgg19":
+		features = b.vgg(body, x, vgg19, m.FeatureDim)
+	}
+	return features, m.head(b, scope.At("head"), features)
+}
+
+// head is the classifier z = W h + b, W stored as its transpose [d, K]: a
+// learned linear layer, or the frozen simplex ETF of METHOD.md §4 (identity
+// embedding, as the reference code) with a trainable bias.
+func (m *Model) head(b *builder, scope *model.Scope, h *Node) *Node {
+	if m.Head == "learned" {
+		return b.dense(scope, h, m.K, true)
+	}
+	w := scope.GetVariable("weights")
+	if w == nil {
+		e, err := etf.Embedded(m.K, m.FeatureDim, m.Seed, true) // K x d
+		if err != nil {
+			panic(err)
+		}
+		values := make([]float32, m.FeatureDim*m.K)
+		for i := range m.FeatureDim {
+			for k := range m.K {
+				values[i*m.K+k] = float32(e.At(k, i))
+			}
+		}
+		w = scope.VariableWithValue("weights", tensors.FromFlatDataAndDimensions(values, m.FeatureDim, m.K))
+		w.SetTrainable(false)
+	}
+	bias := b.uniformVariable(scope, "bias", 1/math.Sqrt(float64(m.FeatureDim)), m.K)
+	return Add(Dot(h, w.NodeValue(h.Graph())).Product(), ExpandLeftToRank(bias.NodeValue(h.Graph()), 2))
+}
+
+// TrainableParameters counts the scalars in the trainable variables.
+func (m *Model) TrainableParameters() int {
+	n := 0
+	for v := range m.Store.IterVariables() {
+		if v.Trainable {
+			n += v.Shape().Size()
+		}
+	}
+	return n
+}
+
+// ParametersSaved is (learned - etf) / learned, the fraction of trainable
+// parameters the ETF head with a K-dimensional last block saves over the
+// learned head with the default width (METHOD.md §7).
+func ParametersSaved(backend compute.Backend, cfg Config) (float64, error) {
+	cfg.Head, cfg.FeatureDim = "learned", 0
+	learned, err := New(backend, cfg)
+	if err != nil {
+		return 0, err
+	}
+	cfg.Head = "etf"
+	fixed, err := New(backend, cfg)
+	if err != nil {
+		return 0, err
+	}
+	l, f := learned.TrainableParameters(), fixed.TrainableParameters()
+	return float64(l-f) / float64(l), nil
+}
+
+func (b *builder) mlp(scope *model.Scope, x *Node, depth, hidden, d int) *Node {
+	h := Reshape(x, x.Shape().Dim(0), -1)
+	for l := range depth {
+		width := hidden
+		if l == depth-1 {
+			width = d
+		}
+		s := scope.At("dense%d", l)
+		h = relu(b.batchNorm(s.At("bn"), b.dense(s, h, width, true)))
+	}
+	return h
+}
+
+// plainCNN: conv3x3 + BN + ReLU per width, a 2x2 max-pool after each of the
+// first `pools` layers, global average pooling.
+func (b *builder) plainCNN(scope *model.Scope, x *Node, widths []int, pools int) *Node {
+	for l, w := range widths {
+		s := scope.At("conv%d", l)
+		x = relu(b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false)))
+		if l < pools {
+			x = conv.MaxPool2D(x, 2)
+		}
+	}
+	return conv.GlobalAvgPool(x)
+}
+
+// convMLP: two conv blocks (32, 64 channels, each pooled), flatten, a dense
+// layer of `hidden` units and one of d, each with BN + ReLU.
+func (b *builder) convMLP(scope *model.Scope, x *Node, hidden, d int) *Node {
+	for l, w := range []int{32, 64} {
+		s := scope.At("conv%d", l)
+		x = conv.MaxPool2D(relu(b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false))), 2)
+	}
+	h := Reshape(x, x.Shape().Dim(0), -1)
+	for l, w := range []int{hidden, d} {
+		s := scope.At("dense%d", l)
+		h = relu(b.batchNorm(s.At("bn"), b.dense(s, h, w, true)))
+	}
+	return h
+}

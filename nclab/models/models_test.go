@@ -1,0 +1,55 @@
+package models
+
+import (
+	"math"
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/nclab/nclab/nclab"
+)
+
+func testBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	b, err := nclab.NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestParametersSaved reproduces METHOD.md §7's parameters-saved percentages
+// (1-channel 28x28 input as MNIST, K = 10): the ETF head with a K-channel last
+// block against the learned head with the default width.
+func TestParametersSaved(t *testing.T) {
+	b := testBackend(t)
+	for _, tc := range []struct {
+		arch string
+		want float64 // percent, one decimal, from the paper
+	}{{"resnet18", 20.7}, {"resnet50", 4.5}, {"vgg16", 15.8}, {"vgg19", 11.6}} {
+		got, err := ParametersSaved(b, Config{Arch: tc.arch, K: 10, Height: 32, Width: 32, Channels: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(100*got-tc.want) > 0.05 {
+			t.Errorf("%s: parameters saved %.3f %%, paper %.1f %%", tc.arch, 100*got, tc.want)
+		} else {
+			t.Logf("%s: parameters saved %.3f %% (paper %.1f %%)", tc.arch, 100*got, tc.want)
+		}
+	}
+}
+
+// TestTrainableParametersKnownTotals checks absolute counts against the
+// totals PyTorch reports for the same CIFAR-style networks (3-channel input,
+// K = 10): ResNet18 11,173,962 and VGG16 (conv bias + BN) 14,728,266.
+func TestTrainableParametersKnownTotals(t *testing.T) {
+	b := testBackend(t)
+	for arch, want := range map[string]int{"resnet18": 11173962, "vgg16": 14728266} {
+		m, err := New(b, Config{Arch: arch, K: 10, Height: 32, Width: 32, Channels: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.TrainableParameters(); got != want {
+			t.Errorf("%s: %d trainable parameters, PyTorch counts %d", arch, got, want)
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package train
+
+import (
+	"github.com/gomlx/gomlx/core/tensors"
+)
+
+// Tracked holds the metrics measured at a tracked epoch.
+type Tracked struct {
+	NC1     float64        `json:"nc1"`               // NC1 on the training features (METHOD.md §5)
+	Angle   float64        `json:"angle"`             // two-label angle ratio (METHOD.md §5); 0 without pairs
+	Metrics map[string]any `json:"metrics,omitempty"` // every collapse metric (keys of nclab collapse --json)
+	Train   map[string]any `json:"train,omitempty"`   // multi-label metrics on the training set (keys of nclab evaluate --json)
+	Test    map[string]any `json:"test,omitempty"`    // the same on the test set
+}
+
+// Track measures the current model: collapse metrics on the training
+// features, multi-label metrics on the training and test sets.
+func (t *Trainer) Track() (*Tracked, error) {
+	trainOut, err := t.Evaluate(t.TrainSet)
+	if err != nil {
+		return nil, err
+	}
+	tr := &Tracked{}
+	if err := t.collapseMetrics(trainOut, tr); err != nil {
+		return nil, err
+	}
+	if tr.Train, err = t.multiLabelMetrics(t.TrainSet, trainOut); err != nil {
+		return nil, err
+	}
+	if t.TestSet != nil {
+		testOut, err := t.Evaluate(t.TestSet)
+		if err != nil {
+			return nil, err
+		}
+		if tr.Test, err = t.multiLabelMetrics(t.TestSet, testOut); err != nil {
+			return nil, err
+		}
+	}
+	return tr, nil
+}
+
+// Classifier returns the head's W (K x d, row-major) and b (K).
+func (t *Trainer) Classifier() (w, b []float32) {
+	store := t.Model.Store
+	wt := tensors.MustCopyFlatData[float32](store.GetVariable("/head/weights").MustValue()) // d x K
+	d, k := t.Model.FeatureDim, t.Model.K
+	w = make([]float32, k*d)
+	for i := range d {
+		for j := range k {
+			w[j*d+i] = wt[i*k+j]
+		}
+	}
+	return w, tensors.MustCopyFlatData[float32](store.GetVariable("/head/bias").MustValue())
+}

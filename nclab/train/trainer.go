@@ -1,0 +1,380 @@
+package train
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gomlx/compute"
+	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/gomlx/gomlx/ml/model"
+	"github.com/gomlx/gomlx/ml/model/checkpoint"
+	"github.com/nclab/nclab/data"
+	"github.com/nclab/nclab/nclab/loss"
+	"github.com/nclab/nclab/nclab/models"
+)
+
+// Config holds the training hyper-parameters (METHOD.md §7). Zero values take
+// the defaults of Defaults.
+type Config struct {
+	Model models.Config // architecture and head; K and the input shape come from the data
+
+	Loss           string  // "pal" (default), "pal-n" or "ova"
+	Epochs         int     // number of epochs
+	BatchSize      int     // default 128
+	LR             float64 // initial learning rate, cosine-annealed to LR/1000 (default 0.1)
+	Momentum       float64 // SGD momentum (default 0.9; negative: none)
+	WeightDecay    float64 // on every trainable parameter (default 5e-4; negative: none)
+	FeaturePenalty float64 // lambda_h: adds lambda_h * sum over the batch of ||h_i||^2 (METHOD.md §2; default 0)
+	TrackEvery     int     // track (metrics, log, checkpoint) every this many epochs, and at the last (default 1)
+	EvalBatchSize  int     // batch size of feature extraction (default 256)
+	Seed           int64   // seeds the weights and the batch order
+
+	// OutDir, when set, receives the run directory: log.jsonl, checkpoint/ and,
+	// at the end, summary.json and the .npy arrays.
+	OutDir string
+	// Resume continues from the last checkpoint in OutDir/checkpoint, if any.
+	Resume bool
+}
+
+// Defaults fills zero fields with the reference settings of METHOD.md §7.
+func (c Config) Defaults() Config {
+	if c.Loss == "" {
+		c.Loss = "pal"
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 128
+	}
+	if c.LR == 0 {
+		c.LR = 0.1
+	}
+	if c.Momentum == 0 {
+		c.Momentum = 0.9
+	}
+	if c.WeightDecay == 0 {
+		c.WeightDecay = 5e-4
+	}
+	if c.TrackEvery == 0 {
+		c.TrackEvery = 1
+	}
+	if c.EvalBatchSize == 0 {
+		c.EvalBatchSize = 256
+	}
+	return c
+}
+
+// Trainer trains one model on one training set, tracking collapse and
+// multi-label metrics on it and on a test set.
+type Trainer struct {
+	Config
+	Model       *models.Model
+	TrainSet    *data.Set
+	TestSet     *data.Set
+	History     []Record
+	backend     compute.Backend
+	kind        loss.Kind
+	momentum    map[string]*model.Variable // by the parameter's path
+	step        *model.Exec
+	checkpoints *checkpoint.Handler
+	startEpoch  int // first epoch still to run (0-based)
+	clock       time.Time
+}
+
+// Record is what tracking measures at one epoch (1-based, after its last step).
+type Record struct {
+	Epoch   int     `json:"epoch"`
+	Loss    float64 `json:"loss"` // mean training objective over the epoch's batches (loss + feature penalty)
+	LR      float64 `json:"lr"`
+	Seconds float64 `json:"seconds"` // wall time since the start of training (this process)
+	Tracked
+}
+
+// New builds the model and the training step for trainSet. testSet may be nil.
+func New(backend compute.Backend, cfg Config, trainSet, testSet *data.Set) (*Trainer, error) {
+	cfg = cfg.Defaults()
+	if trainSet == nil || trainSet.Len() == 0 {
+		return nil, errors.New("train: empty training set")
+	}
+	if testSet != nil && (testSet.K != trainSet.K || testSet.ImageSize() != trainSet.ImageSize()) {
+		return nil, fmt.Errorf("train: test set %s (K=%d, %dx%dx%d) does not match training set %s (K=%d, %dx%dx%d)",
+			testSet.Name, testSet.K, testSet.Height, testSet.Width, testSet.Channels,
+			trainSet.Name, trainSet.K, trainSet.Height, trainSet.Width, trainSet.Channels)
+	}
+	if cfg.Epochs < 1 {
+		return nil, fmt.Errorf("train: %d epochs, want >= 1", cfg.Epochs)
+	}
+	if cfg.BatchSize < 2 || cfg.EvalBatchSize < 1 || cfg.TrackEvery < 1 {
+		return nil, fmt.Errorf("train: batch size %d (want >= 2, batch norm needs two samples), eval batch %d, track every %d epochs", cfg.BatchSize, cfg.EvalBatchSize, cfg.TrackEvery)
+	}
+	if !(cfg.LR > 0) || cfg.FeaturePenalty < 0 || math.IsInf(cfg.LR, 0) {
+		return nil, fmt.Errorf("train: learning rate %g must be > 0 and feature penalty %g >= 0", cfg.LR, cfg.FeaturePenalty)
+	}
+	kind, err := loss.ParseKind(cfg.Loss)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if cfg.Resume && cfg.OutDir == "" {
+		return nil, errors.New("train: resuming needs the run directory (OutDir)")
+	}
+	mc := cfg.Model
+	mc.K, mc.Height, mc.Width, mc.Channels = trainSet.K, trainSet.Height, trainSet.Width, trainSet.Channels
+	mc.Seed = cfg.Seed
+	m, err := models.New(backend, mc)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Model = m.Config
+	t := &Trainer{Config: cfg, Model: m, TrainSet: trainSet, TestSet: testSet, backend: backend, kind: kind,
+		momentum: map[string]*model.Variable{}}
+	t.createMomentum()
+	if cfg.OutDir != "" {
+		if err := t.openCheckpoints(); err != nil {
+			return nil, err
+		}
+	}
+	t.step, err = model.NewExec(backend, m.Store, t.trainStepGraph)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return t, nil
+}
+
+// trainableVariables lists the model's trainable variables in creation order.
+func (t *Trainer) trainableVariables() []*model.Variable {
+	var vs []*model.Variable
+	for v := range t.Model.Store.IterVariables() {
+		if v.Trainable {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+// createMomentum adds a zero momentum buffer (not trainable) per trainable variable.
+func (t *Trainer) createMomentum() {
+	for _, v := range t.trainableVariables() {
+		zeros := tensors.FromShape(v.Shape())
+		mv, err := t.Model.Store.CreateVariable("/optimizer/momentum"+v.Path(), zeros)
+		if err != nil {
+			panic(err) // programmer error: paths are unique
+		}
+		mv.SetTrainable(false)
+		t.momentum[v.Path()] = mv
+	}
+}
+
+// Objective is the training objective of one batch (METHOD.md §2): the mean
+// per-sample loss plus lambda_h times the sum over the batch of ||h_i||^2.
+func Objective(kind loss.Kind, features, logits, targets *Node, featurePenalty float64) *Node {
+	obj := ReduceAllMean(kind.PerSample(logits, targets))
+	if featurePenalty > 0 {
+		obj = Add(obj, MulScalar(ReduceAllSum(Square(features)), featurePenalty))
+	}
+	return obj
+}
+
+// trainStepGraph: one SGD step on the batch (x, y) with learning rate lr; returns the objective.
+func (t *Trainer) trainStepGraph(scope *model.Scope, x, y, lr *Node) *Node {
+	// Marked as training before any variable is read: otherwise the pure-Go
+	// backend embeds the variables' current values as constants (GoMLX v0.28's
+	// PreferConstantsForVariables) and every step would restart from them.
+	scope.SetTraining(x.Graph(), true)
+	features, logits := t.Model.Forward(scope, x, true)
+	obj := Objective(t.kind, features, logits, y, t.FeaturePenalty)
+	vars := t.trainableVariables()
+	params := make([]*Node, len(vars))
+	for i, v := range vars {
+		params[i] = v.NodeValue(x.Graph())
+	}
+	grads := Gradient(obj, params...)
+	mu, wd := max(t.Momentum, 0), max(t.WeightDecay, 0)
+	for i, v := range vars {
+		mv := t.momentum[v.Path()]
+		newP, newV := SGDMomentumStep(params[i], mv.NodeValue(x.Graph()), grads[i], lr, mu, wd)
+		v.SetNodeValue(newP)
+		mv.SetNodeValue(newV)
+	}
+	return obj
+}
+
+// Run trains from the current epoch to Epochs, calling onTrack (if not nil)
+// after each tracked epoch, and returns the summary; with OutDir set it writes
+// the run directory. A non-finite objective or metric stops training with an
+// error; the last checkpoint (of the last tracked epoch with finite values)
+// stays in OutDir/checkpoint.
+func (t *Trainer) Run(onTrack func(Record)) (*Summary, error) {
+	if err := t.RunUntil(t.Epochs, onTrack); err != nil {
+		return nil, err
+	}
+	return t.finish()
+}
+
+// RunUntil trains up to epoch `until` (1-based, at most Epochs), as Run does,
+// without writing the final summary: an interrupted run, or a notebook
+// training in chunks. The learning-rate schedule always spans Epochs.
+func (t *Trainer) RunUntil(until int, onTrack func(Record)) error {
+	if t.clock.IsZero() {
+		t.clock = time.Now()
+	}
+	n := t.TrainSet.Len()
+	for epoch := t.startEpoch; epoch < min(until, t.Epochs); epoch++ {
+		lr := CosineLR(t.LR, epoch, t.Epochs)
+		order := EpochOrder(t.Seed, epoch, n)
+		var sum float64
+		var batches int
+		for b := 0; b < n; b += t.BatchSize {
+			idx := order[b:min(b+t.BatchSize, n)]
+			if len(idx) < 2 {
+				continue // batch norm needs two samples: a lone last sample is dropped
+			}
+			obj, err := t.trainStep(idx, lr)
+			if err != nil {
+				return err
+			}
+			if math.IsNaN(obj) || math.IsInf(obj, 0) {
+				return t.divergence(epoch+1, batches+1, obj)
+			}
+			sum += obj
+			batches++
+		}
+		t.startEpoch = epoch + 1
+		if (epoch+1)%t.TrackEvery == 0 || epoch+1 == t.Epochs {
+			rec := Record{Epoch: epoch + 1, Loss: sum / float64(batches), LR: lr, Seconds: time.Since(t.clock).Seconds()}
+			tracked, err := t.Track()
+			if err != nil {
+				return err
+			}
+			rec.Tracked = *tracked
+			if !rec.finite() {
+				return t.divergence(epoch+1, batches, math.NaN())
+			}
+			t.History = append(t.History, rec)
+			if err := t.saveProgress(rec); err != nil {
+				return err
+			}
+			if onTrack != nil {
+				onTrack(rec)
+			}
+		}
+	}
+	return nil
+}
+
+func (t *Trainer) divergence(epoch, batch int, value float64) error {
+	where := "no checkpoint was saved"
+	if t.OutDir != "" && len(t.History) > 0 {
+		where = fmt.Sprintf("the last good checkpoint (epoch %d) is in %s", t.History[len(t.History)-1].Epoch, filepath.Join(t.OutDir, "checkpoint"))
+	}
+	return fmt.Errorf("train: diverged at epoch %d, batch %d: objective %v (try a smaller learning rate); %s", epoch, batch, value, where)
+}
+
+// EpochOrder is the order in which epoch e (0-based) visits the n training
+// samples: a permutation drawn from (seed, e) alone, so a resumed run visits
+// the same batches as an uninterrupted one.
+func EpochOrder(seed int64, epoch, n int) []int {
+	return rand.New(rand.NewPCG(uint64(seed), uint64(epoch)+1)).Perm(n)
+}
+
+func (t *Trainer) trainStep(idx []int, lr float64) (float64, error) {
+	s := t.TrainSet
+	x := make([]float32, len(idx)*s.ImageSize())
+	s.Batch(idx, x)
+	y := make([]float32, len(idx)*s.K)
+	s.MultiHot(idx, y)
+	out, err := t.step.Call(
+		tensors.FromFlatDataAndDimensions(x, len(idx), s.Height, s.Width, s.Channels),
+		tensors.FromFlatDataAndDimensions(y, len(idx), s.K),
+		tensors.FromScalar(float32(lr)))
+	if err != nil {
+		return 0, fmt.Errorf("train: step: %w", err)
+	}
+	return float64(tensors.ToScalar[float32](out[0])), nil
+}
+
+// Outputs holds the features and logits of a whole set, row-major.
+type Outputs struct {
+	N, D, K  int
+	Features []float32 // N x D
+	Logits   []float32 // N x K
+}
+
+// Evaluate returns the features and logits of every sample of s, in order,
+// with the batch norms in evaluation mode. It compiles a fresh graph each call
+// (the pure-Go backend may bake variable values into a cached graph, see
+// ENVIRONMENT.md), so it always sees the current weights.
+func (t *Trainer) Evaluate(s *data.Set) (*Outputs, error) {
+	exec, err := model.NewExec(t.backend, t.Model.Store, func(scope *model.Scope, x *Node) (*Node, *Node) {
+		return t.Model.Forward(scope, x, false)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	defer exec.Finalize()
+	d, k := t.Model.FeatureDim, t.Model.K
+	out := &Outputs{N: s.Len(), D: d, K: k, Features: make([]float32, s.Len()*d), Logits: make([]float32, s.Len()*k)}
+	for b := 0; b < s.Len(); b += t.EvalBatchSize {
+		e := min(b+t.EvalBatchSize, s.Len())
+		idx := make([]int, e-b)
+		for i := range idx {
+			idx[i] = b + i
+		}
+		x := make([]float32, len(idx)*s.ImageSize())
+		s.Batch(idx, x)
+		res, err := exec.Call(tensors.FromFlatDataAndDimensions(x, len(idx), s.Height, s.Width, s.Channels))
+		if err != nil {
+			return nil, fmt.Errorf("train: evaluating %s: %w", s.Name, err)
+		}
+		copy(out.Features[b*d:e*d], tensors.MustCopyFlatData[float32](res[0]))
+		copy(out.Logits[b*k:e*k], tensors.MustCopyFlatData[float32](res[1]))
+	}
+	return out, nil
+}
+
+func (t *Trainer) openCheckpoints() error {
+	dir := filepath.Join(t.OutDir, "checkpoint")
+	if !t.Resume {
+		if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+			return fmt.Errorf("train: %s already holds checkpoints: resume, or choose another output folder", dir)
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	h, err := checkpoint.Build(t.Model.Store).Dir(dir).Keep(2).Done()
+	if err != nil {
+		return fmt.Errorf("train: checkpoints in %s: %w", dir, err)
+	}
+	t.checkpoints = h
+	if epoch, ok := t.Model.Store.GetParam(epochParam); ok && t.Resume {
+		e, ok := toInt(epoch)
+		if !ok || e < 0 || e > t.Epochs {
+			return fmt.Errorf("train: checkpoint in %s is at epoch %v, cannot resume a %d-epoch run", dir, epoch, t.Epochs)
+		}
+		t.startEpoch = e
+		history, err := readLog(filepath.Join(t.OutDir, "log.jsonl"), e)
+		if err != nil {
+			return err
+		}
+		t.History = history
+	}
+	return nil
+}
+
+const epochParam = "/train/epochs_done"
+
+func toInt(v any) (int, bool) {
+	switch x := v.(type) {
+	case int:
+		return x, true
+	case int64:
+		return int(x), true
+	case float64:
+		return int(x), x == math.Trunc(x)
+	}
+	return 0, false
+}

@@ -1,0 +1,194 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/data"
+	"github.com/nclab/nclab/nclab"
+	"github.com/nclab/nclab/nclab/labelset"
+	"github.com/nclab/nclab/nclab/models"
+)
+
+func testBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	b, err := nclab.NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// tinySet is a synthetic multi-label set: K = 3 classes, 8x8x1 images where
+// class k lights one 4x4 quadrant (plus noise) and a pair lights both (pixel
+// max, as M-lab), perClass singles and perPair pairs per label set.
+func tinySet(name string, perClass, perPair int, seed uint64) *data.Set {
+	const k, side = 3, 8
+	rng := rand.New(rand.NewPCG(seed, 9))
+	s := &data.Set{Name: name, K: k, Height: side, Width: side, Channels: 1}
+	add := func(classes ...int) {
+		img := make([]uint8, side*side)
+		for i := range img {
+			img[i] = uint8(rng.IntN(40))
+		}
+		for _, c := range classes {
+			r0, c0 := (c/2)*4, (c%2)*4
+			for r := r0; r < r0+4; r++ {
+				for cc := c0; cc < c0+4; cc++ {
+					img[r*side+cc] = uint8(180 + rng.IntN(70))
+				}
+			}
+		}
+		s.Pixels = append(s.Pixels, img...)
+		s.Labels = append(s.Labels, labelset.MustNew(k, classes...))
+	}
+	for c := range k {
+		for range perClass {
+			add(c)
+		}
+	}
+	for a := range k {
+		for b := a + 1; b < k; b++ {
+			for range perPair {
+				add(a, b)
+			}
+		}
+	}
+	return s
+}
+
+func tinyConfig(arch, head string) Config {
+	return Config{Model: models.Config{Arch: arch, Head: head, Hidden: 16, Depth: 2, FeatureDim: 8},
+		Epochs: 6, BatchSize: 16, LR: 0.05, TrackEvery: 2, Seed: 3}
+}
+
+// TestTrainingLearns: on the separable synthetic set a short run lowers the
+// training objective.
+func TestTrainingLearns(t *testing.T) {
+	b := testBackend(t)
+	tr, err := New(b, tinyConfig("smallcnn", "learned"), tinySet("train", 12, 6, 1), tinySet("test", 4, 2, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := tr.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := s.History[0].Loss, s.History[len(s.History)-1].Loss
+	if !(last < 0.7*first) {
+		t.Errorf("objective %.4f after epoch %d, %.4f at the end: want a clear fall", first, s.History[0].Epoch, last)
+	}
+}
+
+// TestETFHeadStaysFrozen: the ETF weights are identical after training, while
+// the bias (trainable) moves.
+func TestETFHeadStaysFrozen(t *testing.T) {
+	b := testBackend(t)
+	cfg := tinyConfig("mlp", "etf")
+	cfg.Model.FeatureDim = 0 // fix_dim: d = K
+	cfg.Epochs = 2
+	tr, err := New(b, cfg, tinySet("train", 8, 4, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w0, b0 := tr.Classifier()
+	if _, err := tr.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+	w1, b1 := tr.Classifier()
+	if !reflect.DeepEqual(w0, w1) {
+		t.Errorf("ETF weights changed during training")
+	}
+	if reflect.DeepEqual(b0, b1) {
+		t.Errorf("bias did not move: it must stay trainable")
+	}
+	if tr.Model.FeatureDim != 3 {
+		t.Errorf("ETF head feature dimension %d, want K = 3", tr.Model.FeatureDim)
+	}
+}
+
+// TestEvaluateSeesCurrentWeights guards against evaluation graphs keeping the
+// weights of their first call (ENVIRONMENT.md): features change after a
+// weight change.
+func TestEvaluateSeesCurrentWeights(t *testing.T) {
+	b := testBackend(t)
+	tr, err := New(b, tinyConfig("mlp", "learned"), tinySet("train", 2, 1, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := tr.Evaluate(tr.TrainSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := tr.Model.Store.GetVariable("/head/bias")
+	bias := tensors.MustCopyFlatData[float32](v.MustValue())
+	for i := range bias {
+		bias[i] += 1
+	}
+	v.MustSetValue(tensors.FromFlatDataAndDimensions(bias, len(bias)))
+	after, err := tr.Evaluate(tr.TrainSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range after.Logits {
+		if d := after.Logits[i] - before.Logits[i]; math.Abs(float64(d)-1) > 1e-5 {
+			t.Fatalf("logit %d moved by %g after adding 1 to the bias", i, d)
+		}
+	}
+}
+
+// TestResumeEqualsUninterrupted: a run stopped after its checkpoint at epoch 2
+// and resumed gives the same later history and weights as an uninterrupted run.
+func TestResumeEqualsUninterrupted(t *testing.T) {
+	b := testBackend(t)
+	trainSet := tinySet("train", 8, 4, 1)
+	cfg := tinyConfig("smallcnn", "learned")
+	cfg.Epochs = 4
+	full := cfg
+	full.OutDir = t.TempDir()
+	a, err := New(b, full, trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := a.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The "killed" run: the same 4-epoch configuration, stopped after epoch 2.
+	killed, err := New(b, withOutDir(cfg, t.TempDir()), trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := killed.RunUntil(2, nil); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := New(b, resumeOf(killed.Config), trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := resumed.Run(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.History, want.History) {
+		t.Errorf("resumed history %+v\nuninterrupted   %+v", got.History, want.History)
+	}
+	wa, ba := a.Classifier()
+	wr, br := resumed.Classifier()
+	if !reflect.DeepEqual(wa, wr) || !reflect.DeepEqual(ba, br) {
+		t.Errorf("classifier after resuming differs from the uninterrupted run's")
+	}
+	if _, err := os.Stat(filepath.Join(resumed.OutDir, "summary.json")); err != nil {
+		t.Errorf("resumed run wrote no summary: %v", err)
+	}
+}
+
+func withOutDir(cfg Config, dir string) Config { cfg.OutDir = dir; return cfg }
+func resumeOf(cfg Config) Config               { cfg.Resume = true; return cfg }
