@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/nclab/nclab/data/mlab"
 	"github.com/nclab/nclab/nclab/labelset"
@@ -195,6 +196,27 @@ func readMNISTStyle(dir string) (train, test *mlab.Images, err error) {
 	return train, test, nil
 }
 
+// sources keeps decoded source splits for the life of the process, keyed by dataset
+// and folder: notebooks and tests that build several recipes decode the files once.
+// Builders never modify a source.
+var sources sync.Map // "dataset|dir" -> *sourcePair
+
+type sourcePair struct {
+	once        sync.Once
+	train, test *mlab.Images
+	err         error
+}
+
+func loadSource(dataset, dir string, load func(string) (train, test *mlab.Images, err error)) (train, test *mlab.Images, err error) {
+	v, _ := sources.LoadOrStore(dataset+"|"+dir, &sourcePair{})
+	p := v.(*sourcePair)
+	p.once.Do(func() { p.train, p.test, p.err = load(dir) })
+	if p.err != nil {
+		sources.Delete(dataset + "|" + dir) // let a later call retry, e.g. once the files are in place
+	}
+	return p.train, p.test, p.err
+}
+
 // testSeedOffset separates the test split's random stream from the train split's.
 const testSeedOffset = 0x9e3779b97f4a7c15
 
@@ -213,7 +235,7 @@ func Build(r Recipe) (train, test *Set, err error) {
 			return nil, nil, err
 		}
 	}
-	srcTrain, srcTest, err := ps.load(dir)
+	srcTrain, srcTest, err := loadSource(r.Dataset, dir, ps.load)
 	if err != nil {
 		return nil, nil, err
 	}
