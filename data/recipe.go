@@ -4,24 +4,29 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/nclab/nclab/data/mlab"
+	"github.com/nclab/nclab/data/svhn"
 	"github.com/nclab/nclab/nclab/labelset"
 )
 
 // Dataset names accepted by Recipe.Dataset.
 const (
-	MNIST   = "mnist-mlab"   // M-lab MNIST (METHOD.md §6), K = 10, 56x56x1
-	Fashion = "fashion-mlab" // M-lab Fashion-MNIST, the MNIST recipe on Fashion-MNIST, K = 10, 56x56x1
-	CIFAR10 = "cifar10-mlab" // M-lab CIFAR-10 (METHOD.md §6), K = 10, 64x64x3
+	MNIST       = "mnist-mlab"    // M-lab MNIST (METHOD.md §6), K = 10, 56x56x1
+	Fashion     = "fashion-mlab"  // M-lab Fashion-MNIST, the MNIST recipe on Fashion-MNIST, K = 10, 56x56x1
+	CIFAR10     = "cifar10-mlab"  // M-lab CIFAR-10 (METHOD.md §6), K = 10, 64x64x3
+	SVHN        = "svhn"          // M-lab SVHN (METHOD.md §6), K = 9, 32x32x3, ImageNet normalisation
+	COCO        = "coco"          // COCO 2017 subset, K = 50, 64x64x3
+	COCOVehicle = "coco-vehicles" // COCO 2017 car/train/truck, K = 3, multiplicities 1..3, 64x64x3
 )
 
 // Datasets lists the dataset names Build knows, in the order the CLI shows them.
-var Datasets = []string{MNIST, Fashion, CIFAR10}
+var Datasets = []string{MNIST, Fashion, CIFAR10, SVHN, COCO, COCOVehicle}
 
 // Preset names.
 const (
@@ -29,13 +34,20 @@ const (
 	Paper = "paper" // the paper's sizes
 )
 
-// Counts gives the number of samples per label set, by multiplicity, for each split:
-// Train[2] = 200 means 200 samples for every one of the C(K,2) pairs.
+// Counts gives per-set sample counts by multiplicity, for each split.
+//
+// Pad-stack datasets (MNIST, Fashion-MNIST, CIFAR-10): Train[2] = 200 builds 200
+// samples for every one of the C(K,2) pairs.
+//
+// Natural datasets (SVHN, COCO): Train[m] caps the number of photos kept per label set
+// of multiplicity m (0 = keep all); multiplicities absent from the map are dropped.
 type Counts struct {
 	Train, Test map[int]int
 }
 
-// PresetCounts returns the per-set counts of a preset for the pad-stack datasets:
+// PresetCounts returns the per-set counts of a preset for a dataset:
+//
+// Pad-stack datasets:
 //
 //	paper: train 3,100 per class + 200 per pair (K=10: 31,000 + 9,000 = 40,000);
 //	       test 800 per class + 50 per pair (8,000 + 2,250 = 10,250)   (METHOD.md §6)
@@ -45,14 +57,46 @@ type Counts struct {
 // quick is a tenth of paper's training pairs and about a fifteenth of its singles:
 // a small CNN sees 2,900 images per epoch, which the pure-Go backend trains in
 // minutes on two cores, and every label set still has 20 training samples.
-func PresetCounts(preset string) (Counts, error) {
-	switch preset {
-	case Paper:
-		return Counts{Train: map[int]int{1: 3100, 2: 200}, Test: map[int]int{1: 800, 2: 50}}, nil
-	case Quick, "":
-		return Counts{Train: map[int]int{1: 200, 2: 20}, Test: map[int]int{1: 50, 2: 5}}, nil
+//
+// SVHN: paper keeps multiplicities 1..3, singles capped at 543 per class (train),
+// test uncapped; quick caps train at 50 per single class and 5 per larger set, test at
+// 10 per set. COCO (50 classes): paper caps singles at 50 per class (2,500, METHOD.md
+// §6) and keeps every larger set; quick keeps 10 singles per class, 3 per pair, 1 per
+// triple. COCO vehicles: paper keeps all; quick caps each set at 100 (train) / 20 (test).
+func PresetCounts(dataset, preset string) (Counts, error) {
+	if preset != Quick && preset != Paper && preset != "" {
+		return Counts{}, fmt.Errorf("data: unknown preset %q (want %q or %q)", preset, Quick, Paper)
 	}
-	return Counts{}, fmt.Errorf("data: unknown preset %q (want %q or %q)", preset, Quick, Paper)
+	paper := preset == Paper
+	all := func(k int, first int) map[int]int {
+		m := map[int]int{}
+		for i := 2; i <= k; i++ {
+			m[i] = 0
+		}
+		m[1] = first
+		return m
+	}
+	switch dataset {
+	case SVHN:
+		if paper {
+			return Counts{Train: map[int]int{1: 543, 2: 0, 3: 0}, Test: map[int]int{1: 0, 2: 0, 3: 0}}, nil
+		}
+		return Counts{Train: map[int]int{1: 50, 2: 5, 3: 5}, Test: map[int]int{1: 10, 2: 10, 3: 10}}, nil
+	case COCO:
+		if paper {
+			return Counts{Train: all(COCOClasses, 50), Test: all(COCOClasses, 0)}, nil
+		}
+		return Counts{Train: map[int]int{1: 10, 2: 3, 3: 1}, Test: map[int]int{1: 2, 2: 1, 3: 1}}, nil
+	case COCOVehicle:
+		if paper {
+			return Counts{Train: map[int]int{1: 0, 2: 0, 3: 0}, Test: map[int]int{1: 0, 2: 0, 3: 0}}, nil
+		}
+		return Counts{Train: map[int]int{1: 100, 2: 100, 3: 100}, Test: map[int]int{1: 20, 2: 20, 3: 20}}, nil
+	}
+	if paper {
+		return Counts{Train: map[int]int{1: 3100, 2: 200}, Test: map[int]int{1: 800, 2: 50}}, nil
+	}
+	return Counts{Train: map[int]int{1: 200, 2: 20}, Test: map[int]int{1: 50, 2: 5}}, nil
 }
 
 // Recipe says which data set to build; Build and Load take it.
@@ -97,18 +141,25 @@ func (r Recipe) normalized() (Recipe, error) {
 		return r, fmt.Errorf("data: unknown dataset %q (want one of %s)", r.Dataset, strings.Join(Datasets, ", "))
 	}
 	if r.Counts == nil {
-		c, err := PresetCounts(r.Preset)
+		c, err := PresetCounts(r.Dataset, r.Preset)
 		if err != nil {
 			return r, err
 		}
 		r.Counts = &c
 	}
+	maxM := 4 // the pad-stack canvas has four positions
+	if _, natural := naturals[r.Dataset]; natural {
+		maxM = 64
+	}
 	for split, c := range map[string]map[int]int{"train": r.Counts.Train, "test": r.Counts.Test} {
 		for m, n := range c {
-			if m < 1 || m > 4 || n < 0 {
-				return r, fmt.Errorf("data: %s counts: multiplicity %d with %d samples per set (want 1 <= m <= 4, count >= 0)", split, m, n)
+			if m < 1 || m > maxM || n < 0 {
+				return r, fmt.Errorf("data: %s counts: multiplicity %d with %d samples per set (want 1 <= m <= %d, count >= 0)", split, m, n, maxM)
 			}
 		}
+	}
+	if _, natural := naturals[r.Dataset]; natural && r.Imbalance != "" {
+		return r, fmt.Errorf("data: %s: imbalance presets apply to the pad-stack datasets; a natural set's imbalance is its own", r.Dataset)
 	}
 	if r.Imbalance == "none" {
 		r.Imbalance = ""
@@ -228,6 +279,9 @@ func Build(r Recipe) (train, test *Set, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if nat, ok := naturals[r.Dataset]; ok {
+		return buildNatural(r, nat)
+	}
 	ps := padStacks[r.Dataset]
 	dir := r.SourceDir
 	if dir == "" {
@@ -257,6 +311,55 @@ func Build(r Recipe) (train, test *Set, err error) {
 	if test, err = build("test", srcTest, r.Counts.Test, uint64(r.Seed)+testSeedOffset); err != nil {
 		return nil, nil, err
 	}
+	return train, test, nil
+}
+
+// natural is how a set of natural photos is made.
+type natural struct {
+	size      int
+	mean, std []float32
+	dir       func() (string, error)
+	photos    func(dir string) (train, test []photo, k int, err error)
+}
+
+var naturals = map[string]natural{
+	SVHN: {size: 32, mean: ImageNetMean, std: ImageNetStd, dir: SVHNDir, photos: func(dir string) (train, test []photo, k int, err error) {
+		if train, err = svhnPhotos(filepath.Join(dir, "train")); err != nil {
+			return nil, nil, 0, err
+		}
+		if test, err = svhnPhotos(filepath.Join(dir, "test")); err != nil {
+			return nil, nil, 0, err
+		}
+		return train, test, svhn.K, nil
+	}},
+	COCO:        {size: 64, dir: COCODir, photos: coco50Photos},
+	COCOVehicle: {size: 64, dir: COCODir, photos: cocoVehiclePhotos},
+}
+
+// buildNatural selects the photos by the recipe's caps and decodes them.
+func buildNatural(r Recipe, nat natural) (train, test *Set, err error) {
+	dir := r.SourceDir
+	if dir == "" {
+		if dir, err = nat.dir(); err != nil {
+			return nil, nil, err
+		}
+	}
+	trPhotos, tePhotos, k, err := nat.photos(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	trPhotos = capPhotos(trPhotos, r.Counts.Train, uint64(r.Seed))
+	tePhotos = capPhotos(tePhotos, r.Counts.Test, uint64(r.Seed)+testSeedOffset)
+	if len(trPhotos) == 0 || len(tePhotos) == 0 {
+		return nil, nil, fmt.Errorf("data: %s in %s: the recipe keeps %d train and %d test images", r.Dataset, dir, len(trPhotos), len(tePhotos))
+	}
+	if train, err = loadPhotos(r.name("train"), k, nat.size, trPhotos); err != nil {
+		return nil, nil, err
+	}
+	if test, err = loadPhotos(r.name("test"), k, nat.size, tePhotos); err != nil {
+		return nil, nil, err
+	}
+	train.Mean, train.Std, test.Mean, test.Std = nat.mean, nat.std, nat.mean, nat.std
 	return train, test, nil
 }
 

@@ -63,7 +63,7 @@ func runDataBuild(args []string, stdout io.Writer) error {
 		return errors.New("--dataset is required (one of " + strings.Join(data.Datasets, ", ") + ")")
 	}
 	if trainCounts != "" || testCounts != "" {
-		c, err := data.PresetCounts(r.Preset)
+		c, err := data.PresetCounts(r.Dataset, r.Preset)
 		if err != nil {
 			return err
 		}
