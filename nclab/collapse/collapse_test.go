@@ -1,0 +1,389 @@
+package collapse
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/nclab/nclab/nclab/etf"
+	"github.com/nclab/nclab/nclab/labelset"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// collapsedData builds the Theorem 1 optimum (METHOD.md §3): W a simplex ETF (K x d)
+// and, for each label set S of multiplicity m with count counts[m], samples
+// h = c[m] sum_{k in S} w_k, plus offset on every coordinate.
+func collapsedData(k, d int, counts map[int]int, c map[int]float64, offset float64) (w *mat.Dense, rows []float64, sets []labelset.Set) {
+	w, err := etf.Embedded(k, d, 5, false)
+	if err != nil {
+		panic(err)
+	}
+	for m := 1; m < k; m++ {
+		for _, s := range labelset.All(k, m) {
+			for range counts[m] {
+				h := make([]float64, d)
+				for _, cl := range s {
+					floats.AddScaled(h, c[m], w.RawRowView(cl))
+				}
+				floats.AddConst(offset, h)
+				rows = append(rows, h...)
+				sets = append(sets, s)
+			}
+		}
+	}
+	return w, rows, sets
+}
+
+func computeRows(t *testing.T, k, d int, rows []float64, sets []labelset.Set, w *mat.Dense, b []float64, opts *Options) *Metrics {
+	t.Helper()
+	met, err := Compute(k, mat.NewDense(len(sets), d, rows), sets, w, b, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return met
+}
+
+// TestExactCollapseGivesZero: at the Theorem 1 optimum there is no within-set
+// variability (NC1 = NC_m = 0), W and the centred means are simplex ETFs and dual
+// (NC2 = NC3 = 0), every set mean lies along the sum of its tags' means (angle ratio
+// 0) with gamma_m = m c_m / c_1, and the nearest class mean is the classifier's choice.
+func TestExactCollapseGivesZero(t *testing.T) {
+	const k, d = 4, 6
+	c := map[int]float64{1: 0.409712, 2: 0.352281, 3: 0.166522}
+	w, rows, sets := collapsedData(k, d, map[int]int{1: 3, 2: 5, 3: 1}, c, 0)
+	met := computeRows(t, k, d, rows, sets, w, nil, nil)
+	for name, v := range map[string]float64{
+		"NC1": met.NC1, "NC_2": met.NCm[2], "NC_3": met.NCm[3], "NC2W": met.NC2W, "NC2H": met.NC2H,
+		"NC3": met.NC3, "NC3Papyan": met.NC3Papyan, "angle 2": met.Angle[2], "angle 3": met.Angle[3],
+	} {
+		if math.Abs(v) > 1e-7 {
+			t.Errorf("%s = %g at exact collapse, want 0", name, v)
+		}
+	}
+	if met.NC1 > 1e-20 {
+		t.Errorf("NC1 = %g, want ~0 (no within-class spread at all)", met.NC1)
+	}
+	for m := 2; m <= 3; m++ {
+		want := float64(m) * c[m] / c[1]
+		if math.Abs(met.Gamma[m]-want) > 1e-12 {
+			t.Errorf("gamma_%d = %.15g, want m c_m/c_1 = %.15g", m, met.Gamma[m], want)
+		}
+	}
+	if met.NCCAgreement != 1 {
+		t.Errorf("NCC agreement %g, want 1", met.NCCAgreement)
+	}
+	// C(4,3) = 4 sets of multiplicity 3 with one sample each: a single count group.
+	if len(met.AngleByCount[3]) != 1 || math.Abs(met.AngleByCount[3][1]) > 1e-7 {
+		t.Errorf("angle by count at m = 3: %v", met.AngleByCount[3])
+	}
+}
+
+// TestNC1ClosedForm: class means a w_k of a simplex ETF plus a common offset, and for
+// each class the 2d samples mu_k ± eps e_j. Then Sigma_W = (eps^2/d) I and Sigma_B has
+// K-1 eigenvalues a^2/(K-1), so NC1 = (eps^2/d) (K-1)^2 / (a^2 K).
+func TestNC1ClosedForm(t *testing.T) {
+	const k, d, a = 5, 8, 2.0
+	for _, c := range []struct{ eps, offset float64 }{{0.5, 0}, {1e-3, 3}, {1e-6, 10}} {
+		w, _ := etf.Embedded(k, d, 9, false)
+		var rows []float64
+		var sets []labelset.Set
+		for cl := range k {
+			for j := range d {
+				for _, sign := range []float64{1, -1} {
+					h := make([]float64, d)
+					floats.AddScaled(h, a, w.RawRowView(cl))
+					floats.AddConst(c.offset, h)
+					h[j] += sign * c.eps
+					rows = append(rows, h...)
+					sets = append(sets, labelset.Set{cl})
+				}
+			}
+		}
+		want := c.eps * c.eps / d * (k - 1) * (k - 1) / (a * a * k)
+		met := computeRows(t, k, d, rows, sets, nil, nil, nil)
+		acc, _ := NewAccumulator(k, d, nil)
+		acc.Add(rows, sets)
+		streamed, err := acc.Result(nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The inputs carry rounding of about 1e-16 * offset on deviations of size eps.
+		tol := 1e-12 + 1e-15*(1+c.offset)/c.eps
+		for name, got := range map[string]float64{"Compute": met.NC1, "Accumulator": streamed.NC1} {
+			if math.Abs(got-want) > tol*want {
+				t.Errorf("eps=%g offset=%g: %s NC1 = %.15g, want %.15g (rel. error %.2g)", c.eps, c.offset, name, got, want, (got-want)/want)
+			}
+		}
+	}
+}
+
+// TestTinyWithinClassSpread is the case collapse creates: features of size ~10 that
+// differ within a class by ~1e-7. The two paths agree to 1e-8, while the one-pass
+// moment formula sum h h^T/N - mu mu^T (computed here to show the case is hard) gets
+// NC1 wrong by more than 10 %. (TestNC1ClosedForm checks the value itself at 1e-6.)
+func TestTinyWithinClassSpread(t *testing.T) {
+	const k, d = 3, 4
+	const eps, offset = 1e-7, 10.0
+	w, _ := etf.Embedded(k, d, 2, true)
+	rng := rand.New(rand.NewPCG(7, 7))
+	var rows []float64
+	var sets []labelset.Set
+	for i := range 600 {
+		cl := i % k
+		h := make([]float64, d)
+		copy(h, w.RawRowView(cl))
+		for j := range h {
+			h[j] += offset + eps*rng.NormFloat64()
+		}
+		rows = append(rows, h...)
+		sets = append(sets, labelset.Set{cl})
+	}
+	met := computeRows(t, k, d, rows, sets, nil, nil, nil)
+	acc, _ := NewAccumulator(k, d, nil)
+	for start := 0; start < len(sets); start += 50 {
+		acc.Add(rows[start*d:(start+50)*d], sets[start:start+50])
+	}
+	streamed, _ := acc.Result(nil, nil)
+	if rel := math.Abs(streamed.NC1-met.NC1) / met.NC1; rel > 1e-8 {
+		t.Errorf("Accumulator NC1 %.12g vs Compute %.12g: rel. diff %.2g", streamed.NC1, met.NC1, rel)
+	}
+	// Sigma_W ~ eps^2 I and Sigma_B has eigenvalues 1/(K-1) (unit ETF means), so
+	// NC1 ~ eps^2 (K-1)^2/K ~ 1.3e-14: check the order of magnitude.
+	if met.NC1 < 1e-15 || met.NC1 > 1e-13 {
+		t.Errorf("NC1 = %g, want ~1e-14", met.NC1)
+	}
+	// One-pass moments in float64: Sigma_W entries come out as differences of numbers
+	// of size 100 and lose everything below ~1e-14, the size of Sigma_W itself.
+	naive := naiveNC1(k, d, rows, sets)
+	if rel := math.Abs(naive-met.NC1) / met.NC1; rel < 0.1 {
+		t.Errorf("naive one-pass NC1 = %.3g vs %.3g (rel. diff %.2g): this case should defeat it", naive, met.NC1, rel)
+	}
+}
+
+// naiveNC1 computes NC1 with Sigma_W = sum h h^T/N - sum_k (n_k/N) mu_k mu_k^T.
+func naiveNC1(k, d int, rows []float64, sets []labelset.Set) float64 {
+	n := len(sets)
+	s2 := mat.NewDense(d, d, nil)
+	hm := mat.NewDense(n, d, rows)
+	s2.Mul(hm.T(), hm)
+	s2.Scale(1/float64(n), s2)
+	means := mat.NewDense(k, d, nil)
+	counts := make([]float64, k)
+	for i, s := range sets {
+		floats.Add(means.RawRowView(s[0]), rows[i*d:(i+1)*d])
+		counts[s[0]]++
+	}
+	muG := make([]float64, d)
+	for cl := range k {
+		floats.Scale(1/counts[cl], means.RawRowView(cl))
+		floats.AddScaled(muG, counts[cl]/float64(n), means.RawRowView(cl))
+		mu := mat.NewVecDense(d, means.RawRowView(cl))
+		var outer mat.Dense
+		outer.Outer(counts[cl]/float64(n), mu, mu)
+		s2.Sub(s2, &outer)
+	}
+	centred := centredRows(means, muG)
+	var sb, pinvSb mat.Dense
+	sb.Mul(centred.T(), centred)
+	sb.Scale(1/float64(k), &sb)
+	var svd mat.SVD
+	svd.Factorize(&sb, mat.SVDFull)
+	var u, v mat.Dense
+	svd.UTo(&u)
+	svd.VTo(&v)
+	vals := svd.Values(nil)
+	inv := mat.NewDiagDense(d, nil)
+	for i, s := range vals {
+		if s > DefaultPinvRTol*vals[0] {
+			inv.SetDiag(i, 1/s)
+		}
+	}
+	pinvSb.Product(&v, inv, u.T())
+	var prod mat.Dense
+	prod.Mul(s2, &pinvSb)
+	return mat.Trace(&prod) / float64(k)
+}
+
+// TestKnownPerturbations checks values computed by hand.
+func TestKnownPerturbations(t *testing.T) {
+	// K = 3, d = 3, mu_k = e_k (two samples each), one pair set {0,1} whose mean is
+	// 3 e_0. Angles to mu_{01} = 3 e_0: matched angle(e0+e1, e0) = 45°; over T in
+	// {01, 02, 12}: 45°, 45°, 90°, mean 60°; ratio 0.75. gamma_2 =
+	// ||3 e_0|| / ||(e0+e1)/2|| = 3/(1/sqrt 2) = 3 sqrt 2.
+	rows := []float64{1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 3, 0, 0, 3, 0, 0}
+	sets := []labelset.Set{{0}, {0}, {1}, {1}, {2}, {2}, {0, 1}, {0, 1}}
+	// The centred means e_k - 1/3 form a simplex ETF: NC2H = 0. The uncentred identity
+	// of the reference variant is at sqrt(2 - 2 sqrt(2/3)) (etf.Distance of I_3).
+	// With W = -M: W M^T = -M M^T, so NC3 = ||-T - T|| = 2, and NC3Papyan = 2.
+	m := mat.NewDense(3, 3, []float64{2. / 3, -1. / 3, -1. / 3, -1. / 3, 2. / 3, -1. / 3, -1. / 3, -1. / 3, 2. / 3})
+	var w mat.Dense
+	w.Scale(-1, m)
+	met := computeRows(t, 3, 3, rows, sets, &w, nil, nil)
+	ref := computeRows(t, 3, 3, rows, sets, &w, nil, &Options{ReferenceCode: true})
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"angle matched", met.AngleMatched[2], 45},
+		{"angle all", met.AngleAll[2], 60},
+		{"angle ratio", met.Angle[2], 0.75},
+		{"gamma_2", met.Gamma[2], 3 * math.Sqrt2},
+		{"NC1 (no spread)", met.NC1, 0},
+		{"NC2H", met.NC2H, 0},
+		{"NC2H reference (uncentred)", ref.NC2H, math.Sqrt(2 - 2*math.Sqrt(2./3))},
+		{"NC3 of W = -M", met.NC3, 2},
+		{"NC3Papyan of W = -M", met.NC3Papyan, 2},
+		// Nearest class mean is k, the classifier -M picks another class: agreement 0.
+		{"NCC agreement", met.NCCAgreement, 0},
+	} {
+		if math.Abs(c.got-c.want) > 1e-12 {
+			t.Errorf("%s = %.15g, want %.15g", c.name, c.got, c.want)
+		}
+	}
+	if _, ok := met.NCm[2]; ok || len(met.Notes) == 0 {
+		t.Errorf("NC_2 with a single pair set: got %v, want it skipped with a note (notes %v)", met.NCm, met.Notes)
+	}
+	// Reference mu_G = (sum of the 6 single features)/8 = (1,1,1)/4 instead of /3.
+	if got := ref.GlobalMean[0]; math.Abs(got-0.25) > 1e-15 {
+		t.Errorf("reference-code mu_G = %v, want 1/4 per coordinate", ref.GlobalMean)
+	}
+}
+
+// TestComputeEqualsAccumulator on random data with every multiplicity, a classifier
+// and float32 input.
+func TestComputeEqualsAccumulator(t *testing.T) {
+	const k, d = 6, 20
+	rng := rand.New(rand.NewPCG(3, 4))
+	base := make([]float64, k*d)
+	for i := range base {
+		base[i] = rng.NormFloat64()
+	}
+	var rows32 []float32
+	var sets []labelset.Set
+	for i := range 900 {
+		m := 1 + i%4
+		s := labelset.All(k, m)[rng.IntN(labelset.Binomial(k, m))]
+		for j := range d {
+			var v float64
+			for _, c := range s {
+				v += base[c*d+j]
+			}
+			rows32 = append(rows32, float32(v+0.4*rng.NormFloat64()))
+		}
+		sets = append(sets, s)
+	}
+	rows := make([]float64, len(rows32))
+	for i, v := range rows32 {
+		rows[i] = float64(v)
+	}
+	w := mat.NewDense(k, d, base)
+	b := []float64{0.1, -0.2, 0.3, 0, 0, 0.05}
+	met := computeRows(t, k, d, rows, sets, w, b, nil)
+	acc, _ := NewAccumulator(k, d, nil)
+	for start := 0; start < len(sets); start += 128 {
+		end := min(start+128, len(sets))
+		if err := acc.AddFloat32(rows32[start*d:end*d], sets[start:end]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	streamed, err := acc.Result(w, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pairs := map[string][2]float64{"NC1": {met.NC1, streamed.NC1}, "NC2W": {met.NC2W, streamed.NC2W},
+		"NC2H": {met.NC2H, streamed.NC2H}, "NC3": {met.NC3, streamed.NC3}, "NC3Papyan": {met.NC3Papyan, streamed.NC3Papyan}}
+	for m := 2; m <= 4; m++ {
+		pairs["NC_"+string(rune('0'+m))] = [2]float64{met.NCm[m], streamed.NCm[m]}
+		pairs["angle"+string(rune('0'+m))] = [2]float64{met.Angle[m], streamed.Angle[m]}
+		pairs["gamma"+string(rune('0'+m))] = [2]float64{met.Gamma[m], streamed.Gamma[m]}
+	}
+	for name, p := range pairs {
+		if math.IsNaN(p[0]) || math.Abs(p[0]-p[1]) > 1e-10*math.Max(1, math.Abs(p[0])) {
+			t.Errorf("%s: Compute %.15g, Accumulator %.15g", name, p[0], p[1])
+		}
+	}
+	if !math.IsNaN(streamed.NCCAgreement) || met.NCCAgreement <= 0 || met.NCCAgreement > 1 {
+		t.Errorf("agreement: Compute %g (want in (0,1]), Accumulator %g (want NaN before CountAgreement)", met.NCCAgreement, streamed.NCCAgreement)
+	}
+	if acc.N() != len(sets) || met.N != len(sets) || met.NByMultiplicity[4] != len(sets)/4 {
+		t.Errorf("counts: N %d/%d, by multiplicity %v", acc.N(), met.N, met.NByMultiplicity)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	const k, d = 3, 2
+	good := []float64{1, 0, 0, 1, -1, -1, 1, 1}
+	goodSets := []labelset.Set{{0}, {1}, {2}, {0, 1}}
+	nan := append([]float64(nil), good...)
+	nan[5] = math.NaN()
+	for _, c := range []struct {
+		name string
+		rows []float64
+		sets []labelset.Set
+		want string
+	}{
+		{"NaN feature", nan, goodSets, "sample 2, feature 1 is NaN"},
+		{"class outside [K]", good, []labelset.Set{{0}, {1}, {2}, {0, 3}}, "outside [0, 3)"},
+		{"negative class", good, []labelset.Set{{0}, {-1}, {2}, {0, 1}}, "outside [0, 3)"},
+		{"empty set", good, []labelset.Set{{0}, {1}, {}, {0, 1}}, "sample 2: empty label set"},
+		{"unsorted set", good, []labelset.Set{{0}, {1}, {2}, {1, 0}}, "not strictly increasing"},
+		{"d mismatch", good[:7], goodSets, "want 4 x d = 8"},
+		{"missing class", good, []labelset.Set{{0}, {1}, {1}, {0, 1}}, "no multiplicity-1 samples of class(es) 2"},
+	} {
+		acc, _ := NewAccumulator(k, d, nil)
+		err := acc.Add(c.rows, c.sets)
+		if err == nil {
+			_, err = acc.Result(nil, nil)
+		}
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: Accumulator got %v, want an error containing %q", c.name, err, c.want)
+		}
+		if len(c.rows) == len(c.sets)*d {
+			_, err = Compute(k, mat.NewDense(len(c.sets), d, c.rows), c.sets, nil, nil, nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s: Compute got %v, want an error containing %q", c.name, err, c.want)
+			}
+		}
+	}
+	x := mat.NewDense(4, d, good)
+	for _, c := range []struct {
+		name string
+		w    *mat.Dense
+		b    []float64
+		want string
+	}{
+		{"W rows != K", mat.NewDense(2, d, nil), nil, "W is 2 x 2, want K x d = 3 x 2"},
+		{"W cols != d", mat.NewDense(k, 3, nil), nil, "W is 3 x 3"},
+		{"b length", mat.NewDense(k, d, []float64{1, 0, 0, 1, 1, 1}), []float64{0, 0}, "bias b has 2 entries"},
+		{"W NaN", mat.NewDense(k, d, []float64{1, 0, 0, math.NaN(), 1, 1}), nil, "W[1, 1] is NaN"},
+	} {
+		if _, err := Compute(k, x, goodSets, c.w, c.b, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
+	if _, err := Compute(k, x, goodSets[:3], nil, nil, nil); err == nil || !strings.Contains(err.Error(), "4 feature rows but 3 label sets") {
+		t.Errorf("rows vs sets: got %v", err)
+	}
+	if _, err := NewAccumulator(1, 4, nil); err == nil {
+		t.Error("K = 1 accepted")
+	}
+	// A rejected batch leaves the accumulator as it was.
+	acc, _ := NewAccumulator(k, d, nil)
+	acc.Add(good, goodSets)
+	acc.Add(nan, goodSets)
+	if acc.N() != 4 {
+		t.Errorf("after a rejected batch N = %d, want 4", acc.N())
+	}
+}
+
+// Equal class means: Sigma_B = 0 and NC1 is undefined (NaN, null in JSON).
+func TestZeroBetweenClass(t *testing.T) {
+	rows := []float64{1, 0, -1, 0, 1, 0, -1, 0}
+	sets := []labelset.Set{{0}, {0}, {1}, {1}}
+	met := computeRows(t, 2, 2, rows, sets, nil, nil, nil)
+	if !math.IsNaN(met.NC1) || met.JSON().NC1 != nil {
+		t.Errorf("NC1 = %v with equal class means, want NaN / null", met.NC1)
+	}
+}

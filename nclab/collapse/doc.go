@@ -1,0 +1,65 @@
+// Package collapse measures neural collapse in multi-label features: every metric of
+// METHOD.md §5, computed from last-layer features h_i, their label sets S_i and,
+// optionally, the classifier W (K x d) and bias b.
+//
+// Two ways in, same numbers:
+//
+//   - Compute(k, features, sets, w, b, opts) takes all features at once (an N x d
+//     matrix, as read from a .npy file) and makes two passes over them.
+//   - NewAccumulator(k, d, opts), then Add or AddFloat32 for each batch and Result(w, b)
+//     at the end, for features that arrive in batches (a training loop): memory is
+//     O(d^2) per multiplicity and O(d) per label set, whatever N is.
+//
+// # Metrics (Metrics, METHOD.md §5)
+//
+// mu_k is the mean of the multiplicity-1 features of class k, mu_S the mean of the
+// features with label set S, mu_G the mean of the multiplicity-1 features (for NC_m,
+// of the multiplicity-m features), M the K x d matrix of rows mu_k - mu_G.
+//
+//   - NC1 = tr(Sigma_W pinv(Sigma_B))/K on the multiplicity-1 features (Papyan et al.
+//     2020), with Sigma_W = (1/N_1) sum_i (h_i - mu_{S_i})(h_i - mu_{S_i})^T and
+//     Sigma_B = (1/K) sum_k (mu_k - mu_G)(mu_k - mu_G)^T.
+//   - NCm[m]: the same ratio with the present label sets of size m as the classes
+//     (Sigma_B over the r present sets, divided by r); NCm[1] = NC1. Reported for every
+//     multiplicity with at least two present sets.
+//   - NC2W = E(W) and NC2H = E(M), the ETF distance of package etf.
+//   - NC3 = || W M^T/||W M^T||_F - T ||_F (Zhu et al. 2021) and
+//     NC3Papyan = || W/||W||_F - M/||M||_F ||_F (Papyan et al. 2020).
+//   - Angle[m], m >= 2: the tag-wise-average angle ratio on uncentred means. Numerator
+//     (AngleMatched) = mean over present sets S of angle(sum_{k in S} mu_k, mu_S);
+//     denominator (AngleAll) = mean over all m-subsets T of [K] and present S of
+//     angle(sum_{k in T} mu_k, mu_S). Degrees, cosines clipped to [-1, 1]. 0 under
+//     collapse. AngleByCount[m][n] is the ratio over the sets with n samples each
+//     (imbalanced data, METHOD.md §5 last item).
+//   - Gamma[m], m >= 2: mean over present sets S of ||mu_S|| / ||mean_{k in S} mu_k||,
+//     the measured tag-wise-average scale (Theorem 1: m c_m / c_1).
+//   - NCCAgreement: the fraction of multiplicity-1 samples whose nearest class mean
+//     mu_k (Euclidean) is the classifier's argmax_k (W h + b)_k (Papyan's NC4).
+//     Compute fills it when W is given; with an Accumulator, call
+//     Metrics.CountAgreement in a second pass over the data.
+//
+// # Numerics
+//
+// Everything is accumulated in float64. Collapse makes Sigma_W tiny next to the means,
+// so the within-class scatter is never formed as sum h h^T - N mu mu^T: Compute
+// subtracts the set means in its second pass, and the Accumulator accumulates around a
+// per-set shift (the set's first sample), removing sum_S t_S t_S^T/n_S for the shifted
+// sums t_S at the end; both keep NC1 accurate when the within-class spread is 1e-6 of
+// the means (TestTinyWithinClassSpread).
+//
+// pinv(Sigma_B) is never formed as a d x d matrix: with the thin SVD M_c = U diag(s) V^T
+// of the r x d centred means, Sigma_B = V diag(s^2/r) V^T, and
+// tr(Sigma_W pinv(Sigma_B)) = sum_j (v_j^T Sigma_W v_j) r/s_j^2 over the directions
+// whose eigenvalue s_j^2/r exceeds Options.PinvRTol times the largest (default 1e-10;
+// NumPy's np.linalg.pinv(Sigma_B, rcond=PinvRTol, hermitian=True) keeps the same ones).
+// When Sigma_B is zero (all means equal) the ratio is undefined and reported as NaN.
+//
+// # Reference-code variant
+//
+// Options.ReferenceCode reproduces three quirks of the authors' code (METHOD.md §5),
+// which are not the paper's definitions: mu_G of the multiplicity-1 features divided by
+// the count of all samples instead of N_1 (it enters NC1, NC2H, NC3 and NC3Papyan),
+// NC2H on the uncentred means mu_k, and arccos without clipping (an angle whose cosine
+// rounds past ±1 becomes NaN). NC_m and Gamma are unaffected (the reference code has no
+// NC_m).
+package collapse

@@ -1,0 +1,179 @@
+package collapse
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/nclab/nclab/nclab/labelset"
+	"github.com/nclab/nclab/nclab/npyfile"
+	"gonum.org/v1/gonum/mat"
+)
+
+// fixture is one dataset of testdata/make_fixtures.py with the metrics NumPy computed
+// from METHOD.md §5 (d x d Sigma_W, np.linalg.pinv, explicit loops).
+type fixture struct {
+	k        int
+	features *mat.Dense
+	sets     []labelset.Set
+	w        *mat.Dense
+	b        []float64
+	paper    map[string]any
+	ref      map[string]any
+}
+
+func loadFixtures(t *testing.T) map[string]*fixture {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var expected map[string]struct {
+		K         int            `json:"k"`
+		Paper     map[string]any `json:"paper"`
+		Reference map[string]any `json:"reference"`
+	}
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*fixture{}
+	for name, e := range expected {
+		f := &fixture{k: e.K, paper: e.Paper, ref: e.Reference}
+		path := func(part string) string { return filepath.Join("testdata", name+"_"+part+".npy") }
+		if f.features, _, err = npyfile.ReadMatrix(path("features")); err != nil {
+			t.Fatal(err)
+		}
+		labels, _, err := npyfile.ReadMatrix(path("labels"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, _ := labels.Dims()
+		for i := range n {
+			s, err := labelset.FromMultiHot(labels.RawRowView(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.sets = append(f.sets, s)
+		}
+		if _, err := os.Stat(path("W")); err == nil {
+			if f.w, _, err = npyfile.ReadMatrix(path("W")); err != nil {
+				t.Fatal(err)
+			}
+			if f.b, err = npyfile.ReadVector(path("b")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out[name] = f
+	}
+	if len(out) == 0 {
+		t.Fatal("no fixtures")
+	}
+	return out
+}
+
+// compareToFixture checks every metric NumPy computed against ours, to 1e-9 relative
+// (absolute below 1). Angles near collapse are the exception: the angle between
+// nearly parallel vectors through arccos has an absolute error of about 1e-16/theta,
+// so they are compared to angleTol absolute.
+func compareToFixture(t *testing.T, name string, got JSON, want map[string]any, angleTol float64) {
+	t.Helper()
+	gotMap := map[string]any{}
+	raw, _ := json.Marshal(got)
+	json.Unmarshal(raw, &gotMap)
+	checked := 0
+	var walk func(path string, w, g any, tol float64)
+	walk = func(path string, w, g any, tol float64) {
+		switch w := w.(type) {
+		case float64:
+			gv, ok := g.(float64)
+			if !ok {
+				t.Errorf("%s %s: got %v, NumPy %v", name, path, g, w)
+				return
+			}
+			if math.Abs(gv-w) > tol*math.Max(1, math.Abs(w)) {
+				t.Errorf("%s %s: got %.15g, NumPy %.15g (diff %.3g)", name, path, gv, w, gv-w)
+			}
+			checked++
+		case map[string]any:
+			gm, ok := g.(map[string]any)
+			if !ok {
+				t.Errorf("%s %s: got %v, NumPy %v", name, path, g, w)
+				return
+			}
+			for key, wv := range w {
+				walk(path+"."+key, wv, gm[key], tol)
+			}
+		}
+	}
+	for key, w := range want {
+		tol := 1e-9
+		if key == "angle" || key == "angle_by_count" || key == "angle_matched_deg" || key == "angle_all_deg" {
+			tol = angleTol
+		}
+		walk(key, w, gotMap[key], tol)
+	}
+	if checked < 8 {
+		t.Errorf("%s: only %d numbers compared", name, checked)
+	}
+}
+
+func TestComputeMatchesNumPy(t *testing.T) {
+	for name, f := range loadFixtures(t) {
+		angleTol := 1e-9
+		if name == "near_collapse" {
+			angleTol = 1e-6
+		}
+		for _, variant := range []struct {
+			opts *Options
+			want map[string]any
+		}{{nil, f.paper}, {&Options{ReferenceCode: true}, f.ref}} {
+			met, err := Compute(f.k, f.features, f.sets, f.w, f.b, variant.opts)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			compareToFixture(t, name+" "+met.JSON().Variant, met.JSON(), variant.want, angleTol)
+		}
+	}
+}
+
+// TestAccumulatorMatchesNumPy feeds the fixtures in uneven batches.
+func TestAccumulatorMatchesNumPy(t *testing.T) {
+	for name, f := range loadFixtures(t) {
+		angleTol := 1e-9
+		if name == "near_collapse" {
+			angleTol = 1e-6
+		}
+		n, d := f.features.Dims()
+		for _, variant := range []struct {
+			opts *Options
+			want map[string]any
+		}{{nil, f.paper}, {&Options{ReferenceCode: true}, f.ref}} {
+			acc, err := NewAccumulator(f.k, d, variant.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data := f.features.RawMatrix().Data
+			for start, size := 0, 1; start < n; start, size = start+size, size*2+1 {
+				end := min(start+size, n)
+				if err := acc.Add(data[start*d:end*d], f.sets[start:end]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			met, err := acc.Result(f.w, f.b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.w != nil {
+				agree, total, err := met.CountAgreement(data, f.sets, f.w, f.b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				met.NCCAgreement = float64(agree) / float64(total)
+			}
+			compareToFixture(t, name+" accumulator "+strconv.FormatBool(variant.opts != nil), met.JSON(), variant.want, angleTol)
+		}
+	}
+}

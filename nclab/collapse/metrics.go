@@ -1,0 +1,366 @@
+package collapse
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/nclab/nclab/nclab/etf"
+	"github.com/nclab/nclab/nclab/labelset"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Metrics are the collapse metrics of METHOD.md §5 (see the package documentation for
+// each definition). Values that cannot be computed are NaN: NC2W, NC3, NC3Papyan and
+// NCCAgreement without a classifier, a ratio whose Sigma_B is zero. Maps are keyed by
+// multiplicity m.
+type Metrics struct {
+	K, D int
+	// N is the number of samples, NByMultiplicity[m] the number of multiplicity m.
+	N               int
+	NByMultiplicity map[int]int
+
+	NC1       float64
+	NCm       map[int]float64 // every multiplicity with >= 2 present sets
+	NC2W      float64
+	NC2H      float64
+	NC3       float64
+	NC3Papyan float64
+
+	Angle        map[int]float64         // ratio AngleMatched/AngleAll, m >= 2
+	AngleMatched map[int]float64         // numerator, degrees
+	AngleAll     map[int]float64         // denominator, degrees
+	AngleByCount map[int]map[int]float64 // ratio per group of sets with the same sample count
+	Gamma        map[int]float64         // m >= 2
+
+	NCCAgreement float64
+
+	// Sets are the present label sets in labelset order (by multiplicity, then
+	// lexicographic), Counts their sample counts and SetMeans (len(Sets) x d) their
+	// uncentred means mu_S; ClassMeans (K x d) holds mu_k and GlobalMean mu_G (with the
+	// reference code's definition when Options.ReferenceCode is set).
+	Sets       []labelset.Set
+	Counts     []int
+	SetMeans   *mat.Dense
+	ClassMeans *mat.Dense
+	GlobalMean []float64
+
+	// Notes says what was skipped and why (a multiplicity with a single set, an angle
+	// metric too costly to enumerate).
+	Notes []string
+
+	opts Options
+}
+
+// withinFunc returns, for the label sets of multiplicity m and each column v_j of v
+// (d x q), sum_i ((h_i - mu_{S_i}) . v_j)^2 over the samples of multiplicity m.
+type withinFunc func(m int, v *mat.Dense) []float64
+
+// maxAnglePairs bounds the C(K, m) x (present sets) angle evaluations per multiplicity.
+const maxAnglePairs = 50_000_000
+
+// finish computes every metric from the per-set statistics and the within-class
+// scatter oracle.
+func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
+	if err := checkClassifier(k, d, w, b); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("collapse: no samples")
+	}
+	met := &Metrics{K: k, D: d, N: n, NByMultiplicity: map[int]int{}, NCm: map[int]float64{},
+		Angle: map[int]float64{}, AngleMatched: map[int]float64{}, AngleAll: map[int]float64{},
+		AngleByCount: map[int]map[int]float64{}, Gamma: map[int]float64{},
+		NC2W: math.NaN(), NC3: math.NaN(), NC3Papyan: math.NaN(), NCCAgreement: math.NaN()}
+	if opts != nil {
+		met.opts = *opts
+	}
+	rtol := opts.rtol()
+
+	// Set means, all multiplicities, in labelset order.
+	var all []*setStats
+	for _, m := range table.multiplicities() {
+		all = append(all, table.byMultiplicity(m)...)
+	}
+	met.SetMeans = mat.NewDense(len(all), d, nil)
+	for i, s := range all {
+		met.Sets = append(met.Sets, s.set)
+		met.Counts = append(met.Counts, s.count)
+		met.SetMeans.SetRow(i, s.mean())
+		met.NByMultiplicity[len(s.set)] += s.count
+	}
+
+	// Class means mu_k from the multiplicity-1 sets: every class must have some.
+	singles := table.byMultiplicity(1)
+	if len(singles) < k {
+		var missing []string
+		have := map[int]bool{}
+		for _, s := range singles {
+			have[s.set[0]] = true
+		}
+		for c := range k {
+			if !have[c] {
+				missing = append(missing, strconv.Itoa(c))
+			}
+		}
+		return nil, fmt.Errorf("collapse: no multiplicity-1 samples of class(es) %s: NC1, NC2 and NC3 need every class mean mu_k",
+			abbreviate(missing, 10))
+	}
+	met.ClassMeans = mat.NewDense(k, d, nil)
+	n1 := met.NByMultiplicity[1]
+	muG := make([]float64, d)
+	for _, s := range singles {
+		mu := s.mean()
+		met.ClassMeans.SetRow(s.set[0], mu)
+		floats.AddScaled(muG, float64(s.count), mu)
+	}
+	// METHOD.md §5: mu_G is the mean of the multiplicity-1 features; the reference code
+	// divides their sum by the count of all samples.
+	if opts.referenceCode() {
+		floats.Scale(1/float64(n), muG)
+	} else {
+		floats.Scale(1/float64(n1), muG)
+	}
+	met.GlobalMean = muG
+
+	// NC1 and NC_m.
+	met.NC1 = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol)
+	met.NCm[1] = met.NC1
+	for _, m := range table.multiplicities() {
+		if m == 1 {
+			continue
+		}
+		sets := table.byMultiplicity(m)
+		if len(sets) < 2 {
+			met.Notes = append(met.Notes, fmt.Sprintf("NC_%d skipped: only one label set of multiplicity %d is present", m, m))
+			continue
+		}
+		means := mat.NewDense(len(sets), d, nil)
+		muGm := make([]float64, d)
+		for i, s := range sets {
+			mu := s.mean()
+			means.SetRow(i, mu)
+			floats.AddScaled(muGm, float64(s.count), mu)
+		}
+		nm := met.NByMultiplicity[m]
+		floats.Scale(1/float64(nm), muGm)
+		met.NCm[m] = variability(means, muGm, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol)
+	}
+
+	// NC2 and NC3 (METHOD.md §5).
+	centred := centredRows(met.ClassMeans, muG)
+	if opts.referenceCode() {
+		met.NC2H = etf.Distance(met.ClassMeans)
+	} else {
+		met.NC2H = etf.Distance(centred)
+	}
+	if w != nil {
+		met.NC2W = etf.Distance(w)
+		var wm mat.Dense
+		wm.Mul(w, centred.T())
+		met.NC3 = etf.GramDistance(&wm)
+		var diff mat.Dense
+		diff.Scale(1/mat.Norm(w, 2), w)
+		diff.Sub(&diff, scaled(centred, 1/mat.Norm(centred, 2)))
+		met.NC3Papyan = mat.Norm(&diff, 2)
+	}
+
+	// Tag-wise average: angles and gamma_m.
+	for _, m := range table.multiplicities() {
+		if m < 2 {
+			continue
+		}
+		sets := table.byMultiplicity(m)
+		if pairs := labelset.Binomial(k, m) * len(sets); pairs > maxAnglePairs || pairs < 0 {
+			met.Notes = append(met.Notes, fmt.Sprintf("angle metric for m = %d skipped: C(%d, %d) x %d sets is too many pairs", m, k, m, len(sets)))
+		} else {
+			a := newAngles(met.ClassMeans, m, opts.referenceCode())
+			matched, allAvg := a.ratio(sets)
+			met.AngleMatched[m], met.AngleAll[m], met.Angle[m] = matched, allAvg, matched/allAvg
+			byCount := map[int][]*setStats{}
+			for _, s := range sets {
+				byCount[s.count] = append(byCount[s.count], s)
+			}
+			met.AngleByCount[m] = map[int]float64{}
+			for count, group := range byCount {
+				gm, ga := a.ratio(group)
+				met.AngleByCount[m][count] = gm / ga
+			}
+		}
+		met.Gamma[m] = gamma(met.ClassMeans, sets)
+	}
+	return met, nil
+}
+
+// variability is tr(Sigma_W pinv(Sigma_B))/r for r classes with the given means (r x d)
+// and global mean muG over n samples, using the thin SVD of the centred means (see the
+// package documentation); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2.
+func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dense) []float64, rtol float64) float64 {
+	r, d := means.Dims()
+	centred := centredRows(means, muG)
+	var svd mat.SVD
+	if !svd.Factorize(centred, mat.SVDThinV) {
+		return math.NaN()
+	}
+	s := svd.Values(nil)
+	if len(s) == 0 || s[0] == 0 {
+		return math.NaN() // Sigma_B = 0: every mean is the global mean
+	}
+	lambdaMax := s[0] * s[0] / float64(r)
+	q := 0
+	for q < len(s) && s[q]*s[q]/float64(r) > rtol*lambdaMax {
+		q++
+	}
+	var v mat.Dense
+	svd.VTo(&v)
+	dirs := v.Slice(0, d, 0, q).(*mat.Dense)
+	sq := within(dirs)
+	var trace float64
+	for j := range q {
+		lambda := s[j] * s[j] / float64(r)
+		trace += sq[j] / float64(n) / lambda
+	}
+	return trace / float64(r)
+}
+
+func centredRows(a *mat.Dense, mu []float64) *mat.Dense {
+	r, d := a.Dims()
+	c := mat.NewDense(r, d, nil)
+	for i := range r {
+		row := c.RawRowView(i)
+		copy(row, a.RawRowView(i))
+		floats.Sub(row, mu)
+	}
+	return c
+}
+
+func scaled(a mat.Matrix, f float64) *mat.Dense {
+	var out mat.Dense
+	out.Scale(f, a)
+	return &out
+}
+
+// angles evaluates the tag-wise-average angle metric for one multiplicity m from the
+// class means: for each m-subset T, the norm of sum_{k in T} mu_k.
+type angles struct {
+	classMeans *mat.Dense
+	subsets    []labelset.Set
+	norms      []float64
+	unclipped  bool
+}
+
+func newAngles(classMeans *mat.Dense, m int, unclipped bool) *angles {
+	k, _ := classMeans.Dims()
+	var gram mat.Dense
+	gram.Mul(classMeans, classMeans.T())
+	a := &angles{classMeans: classMeans, subsets: labelset.All(k, m), unclipped: unclipped}
+	a.norms = make([]float64, len(a.subsets))
+	for i, t := range a.subsets {
+		var sq float64
+		for _, p := range t {
+			for _, q := range t {
+				sq += gram.At(p, q)
+			}
+		}
+		a.norms[i] = math.Sqrt(math.Max(sq, 0))
+	}
+	return a
+}
+
+// ratio returns the numerator (mean matched angle) and denominator (mean angle over
+// all subsets T and the given sets S), in degrees.
+func (a *angles) ratio(sets []*setStats) (matched, all float64) {
+	k, _ := a.classMeans.Dims()
+	dots := make([]float64, k)
+	var sumMatched, sumAll float64
+	for _, s := range sets {
+		mu := s.mean()
+		muNorm := floats.Norm(mu, 2)
+		for c := range k {
+			dots[c] = floats.Dot(a.classMeans.RawRowView(c), mu)
+		}
+		matchedIndex := s.set.Index(k)
+		for i, t := range a.subsets {
+			var dot float64
+			for _, c := range t {
+				dot += dots[c]
+			}
+			angle := a.angle(dot, a.norms[i]*muNorm)
+			sumAll += angle
+			if i == matchedIndex {
+				sumMatched += angle
+			}
+		}
+	}
+	return sumMatched / float64(len(sets)), sumAll / float64(len(sets)*len(a.subsets))
+}
+
+func (a *angles) angle(dot, norms float64) float64 {
+	cos := dot / norms
+	if !a.unclipped {
+		cos = math.Max(-1, math.Min(1, cos))
+	}
+	return math.Acos(cos) * 180 / math.Pi
+}
+
+// gamma is the mean over the sets S of ||mu_S|| / ||mean_{k in S} mu_k||.
+func gamma(classMeans *mat.Dense, sets []*setStats) float64 {
+	_, d := classMeans.Dims()
+	var sum float64
+	avg := make([]float64, d)
+	for _, s := range sets {
+		clear(avg)
+		for _, c := range s.set {
+			floats.Add(avg, classMeans.RawRowView(c))
+		}
+		floats.Scale(1/float64(len(s.set)), avg)
+		sum += floats.Norm(s.mean(), 2) / floats.Norm(avg, 2)
+	}
+	return sum / float64(len(sets))
+}
+
+func checkClassifier(k, d int, w *mat.Dense, b []float64) error {
+	if w != nil {
+		if r, c := w.Dims(); r != k || c != d {
+			return fmt.Errorf("collapse: classifier W is %d x %d, want K x d = %d x %d", r, c, k, d)
+		}
+		if i, j, ok := firstNonFinite(w); ok {
+			return fmt.Errorf("collapse: classifier W[%d, %d] is %v", i, j, w.At(i, j))
+		}
+	}
+	if b != nil {
+		if w == nil {
+			return fmt.Errorf("collapse: a bias b without a classifier W")
+		}
+		if len(b) != k {
+			return fmt.Errorf("collapse: bias b has %d entries, want K = %d", len(b), k)
+		}
+		for i, v := range b {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("collapse: bias b[%d] is %v", i, v)
+			}
+		}
+	}
+	return nil
+}
+
+func firstNonFinite(a *mat.Dense) (int, int, bool) {
+	r, c := a.Dims()
+	for i := range r {
+		for j, v := range a.RawRowView(i)[:c] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return i, j, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+func abbreviate(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:max], ", ") + fmt.Sprintf(" and %d more", len(items)-max)
+}
