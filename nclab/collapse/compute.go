@@ -160,4 +160,3 @@ func logit(row, b []float64, k, c int) float64 {
 	}
 	return row[k+c] + b[c]
 }
-
