@@ -2,6 +2,7 @@ package data
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -410,5 +411,29 @@ func TestBatchesEpochs(t *testing.T) {
 	}
 	if _, err := NewBatches(train, BatchOptions{Indices: []int{5000}}); err == nil {
 		t.Error("out-of-range index accepted")
+	}
+}
+
+func TestFetchNeedsNoDownloadForMNIST(t *testing.T) {
+	for _, c := range []struct{ dataset, want string }{{MNIST, "Go module"}, {Fashion, "dataset-fashion-mnist"}, {"imagenet", "unknown dataset"}} {
+		if _, err := Fetch(context.Background(), c.dataset, t.TempDir(), nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want %q", c.dataset, err, c.want)
+		}
+	}
+}
+
+// Multiplicity 3 on real MNIST: 120 triples, each three digits in three distinct quadrants.
+func TestMNISTTriples(t *testing.T) {
+	counts := &Counts{Train: map[int]int{1: 2, 2: 1, 3: 2}, Test: map[int]int{3: 1}}
+	train, test, err := Build(Recipe{Dataset: MNIST, Counts: counts, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := Describe(train, test)
+	if st.Train.ByMultiplicity["3"] != 240 || st.Test.Total != 120 || st.Train.Total != 20+45+240 {
+		t.Errorf("train %v, test %v; want 240 triples and 120", st.Train.ByMultiplicity, st.Test.ByMultiplicity)
+	}
+	if _, _, err := Build(Recipe{Dataset: MNIST, Counts: &Counts{Train: map[int]int{5: 1}, Test: map[int]int{1: 1}}}); err == nil {
+		t.Error("multiplicity 5 accepted for a four-position canvas")
 	}
 }

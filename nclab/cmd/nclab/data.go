@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -14,13 +15,14 @@ import (
 )
 
 func init() {
-	register(command{name: "data", summary: "build multi-label image sets (M-lab MNIST, Fashion-MNIST, CIFAR-10), show their statistics", run: runData})
+	register(command{name: "data", summary: "build multi-label image sets (M-lab MNIST, Fashion-MNIST, CIFAR-10, SVHN, COCO), show statistics and samples, fetch sources", run: runData})
 }
 
 const dataUsage = `usage:
   nclab data build --dataset NAME [--preset quick|paper] [--imbalance NAME] [--seed S] [--out DIR] [--json]
   nclab data stats DIR [--json]
-  nclab data sheet DIR --png FILE [--split train|test] [--per N] [--seed S]`
+  nclab data sheet DIR --png FILE [--split train|test] [--per N] [--seed S]
+  nclab data fetch --dataset cifar10-mlab|svhn|coco --to DIR`
 
 func runData(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
@@ -33,6 +35,8 @@ func runData(args []string, stdout io.Writer) error {
 		return runDataStats(args[1:], stdout)
 	case "sheet":
 		return runDataSheet(args[1:], stdout)
+	case "fetch":
+		return runDataFetch(args[1:], stdout)
 	}
 	return fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)
 }
@@ -47,7 +51,7 @@ func runDataBuild(args []string, stdout io.Writer) error {
 	fs.StringVar(&r.Preset, "preset", data.Quick, "size preset: quick or paper")
 	fs.StringVar(&r.Imbalance, "imbalance", "", "imbalance: groups, c10-L, c10-M, c10-S, missing-pair, missing=A+B, m1-imbalanced (empty: balanced)")
 	fs.Int64Var(&r.Seed, "seed", 0, "seed of every random choice")
-	fs.StringVar(&r.SourceDir, "source", "", "folder of the source data (default: the dataset's; CIFAR-10 needs it or $"+data.EnvCIFAR10+")")
+	fs.StringVar(&r.SourceDir, "source", "", "folder of the source data (default: the dataset's; CIFAR-10, SVHN, COCO need it or $"+data.EnvCIFAR10+", $"+data.EnvSVHN+", $"+data.EnvCOCO+")")
 	fs.StringVar(&r.CacheDir, "cache", "", "cache folder when --out is not given (default $"+data.EnvCache+" or ~/.cache/nclab)")
 	fs.StringVar(&out, "out", "", "write the built set to this folder (default: the cache)")
 	fs.StringVar(&trainCounts, "train-counts", "", "per-set training counts by multiplicity, e.g. 1:3100,2:200,3:20 (default: the preset's)")
@@ -171,6 +175,25 @@ func runDataSheet(args []string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "contact sheet of %s written to %s\n", s.Name, *pngPath)
+	return nil
+}
+
+func runDataFetch(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	dataset := fs.String("dataset", "", "dataset whose official archives to download: cifar10-mlab, svhn, coco")
+	to := fs.String("to", "", "folder to download and unpack into (then pass it as --source)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dataset == "" || *to == "" {
+		return errors.New("--dataset and --to are required")
+	}
+	dir, err := data.Fetch(context.Background(), *dataset, *to, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "done: build with --dataset %s --source %s\n", *dataset, dir)
 	return nil
 }
 
