@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nclab/nclab/nclab/npyfile"
+)
+
+const collapseFixtures = "../../collapse/testdata/"
+
+// runCommand runs the CLI and returns exit code, stdout and stderr.
+func runCommand(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestCollapseJSONMatchesNumPy runs `nclab collapse --json` on a fixture of package
+// collapse and compares it with the NumPy values of its expected.json.
+func TestCollapseJSONMatchesNumPy(t *testing.T) {
+	code, out, errs := runCommand("collapse", "--features", collapseFixtures+"mixed_features.npy",
+		"--labels", collapseFixtures+"mixed_labels.npy", "--weights", collapseFixtures+"mixed_W.npy",
+		"--bias", collapseFixtures+"mixed_b.npy", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
+	var expected map[string]struct{ Paper map[string]any }
+	json.Unmarshal(raw, &expected)
+	want := expected["mixed"].Paper
+	for _, key := range []string{"nc1", "nc2_w", "nc2_h", "nc3", "nc3_papyan", "ncc_agreement"} {
+		g, _ := got[key].(float64)
+		if w := want[key].(float64); math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+			t.Errorf("%s: got %v, NumPy %v", key, got[key], w)
+		}
+	}
+	for _, key := range []string{"nc_m", "angle", "gamma"} {
+		for m, w := range want[key].(map[string]any) {
+			g, _ := got[key].(map[string]any)[m].(float64)
+			if math.Abs(g-w.(float64)) > 1e-9 {
+				t.Errorf("%s[%s]: got %v, NumPy %v", key, m, g, w)
+			}
+		}
+	}
+}
+
+// TestCollapseInputTypes: float32 features and float64 labels read the same as the
+// float64 / uint8 originals.
+func TestCollapseInputTypes(t *testing.T) {
+	dir := t.TempDir()
+	f, _, _ := npyfile.ReadMatrix(collapseFixtures + "low_dimension_features.npy")
+	l, _, _ := npyfile.ReadMatrix(collapseFixtures + "low_dimension_labels.npy")
+	n, d := f.Dims()
+	f32 := make([]float32, 0, n*d)
+	for _, v := range f.RawMatrix().Data {
+		f32 = append(f32, float32(v))
+	}
+	_, k := l.Dims()
+	npyfile.Write(filepath.Join(dir, "f32.npy"), []int{n, d}, f32)
+	npyfile.Write(filepath.Join(dir, "l64.npy"), []int{n, k}, l.RawMatrix().Data)
+	code, out, errs := runCommand("collapse", "--features", filepath.Join(dir, "f32.npy"), "--labels", filepath.Join(dir, "l64.npy"), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got struct{ NC1 float64 }
+	json.Unmarshal([]byte(out), &got)
+	// float32 rounding of features of size ~1 moves NC1 by ~1e-7 relative.
+	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
+	var expected map[string]struct{ Paper struct{ NC1 float64 } }
+	json.Unmarshal(raw, &expected)
+	if want := expected["low_dimension"].Paper.NC1; math.Abs(got.NC1-want) > 1e-5*want {
+		t.Errorf("NC1 from float32 features %v, float64 NumPy %v", got.NC1, want)
+	}
+	code, out, _ = runCommand("collapse", "--features", filepath.Join(dir, "f32.npy"), "--labels", filepath.Join(dir, "l64.npy"))
+	if code != 0 || !strings.Contains(out, "NC1") || !strings.Contains(out, "angle ratio m=2") {
+		t.Errorf("table output: exit %d\n%s", code, out)
+	}
+}
+
+// TestCollapseBadInput: each mistake gives a one-line error and a non-zero exit.
+func TestCollapseBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, shape []int, data []float64) string {
+		p := filepath.Join(dir, name)
+		if err := npyfile.Write(p, shape, data); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	feat := write("f.npy", []int{3, 2}, []float64{1, 0, 0, 1, 1, 1})
+	labels := write("l.npy", []int{3, 2}, []float64{1, 0, 0, 1, 1, 1})
+	short := write("short.npy", []int{2, 2}, []float64{1, 0, 0, 1})
+	nan := write("nan.npy", []int{3, 2}, []float64{1, 0, math.NaN(), 1, 1, 1})
+	empty := write("empty.npy", []int{3, 2}, []float64{1, 0, 0, 0, 1, 1})
+	half := write("half.npy", []int{3, 2}, []float64{1, 0, 0.5, 0.5, 1, 1})
+	w3 := write("w3.npy", []int{3, 2}, []float64{1, 0, 0, 1, 1, 1})
+	b3 := write("b3.npy", []int{3}, []float64{0, 0, 0})
+	w2 := write("w2.npy", []int{2, 2}, []float64{1, 0, 0, 1})
+	vec := write("vec.npy", []int{3}, []float64{1, 2, 3})
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"row mismatch", []string{"--features", feat, "--labels", short}, "has 3 rows but labels"},
+		{"K mismatch", []string{"--features", feat, "--labels", labels, "--weights", w3}, "is 3 x 2, want K x d = 2 x 2"},
+		{"bias length", []string{"--features", feat, "--labels", labels, "--weights", w2, "--bias", b3}, "has 3 entries, want K = 2"},
+		{"NaN", []string{"--features", nan, "--labels", labels}, "entry [1, 0] is NaN"},
+		{"empty label row", []string{"--features", feat, "--labels", empty}, "row 1 has no label"},
+		{"not 0/1", []string{"--features", feat, "--labels", half}, "is 0.5, want 0 or 1"},
+		{"1-D features", []string{"--features", vec, "--labels", labels}, "want a 2-D array"},
+		{"bias alone", []string{"--features", feat, "--labels", labels, "--bias", b3}, "--bias needs --weights"},
+		{"missing flag", []string{"--features", feat}, "--features and --labels are required"},
+		{"missing file", []string{"--features", filepath.Join(dir, "nope.npy"), "--labels", labels}, "nope.npy"},
+	} {
+		code, _, errs := runCommand(append([]string{"collapse"}, c.args...)...)
+		if code == 0 || !strings.Contains(errs, c.want) || strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("%s: exit %d, stderr %q, want one line containing %q", c.name, code, errs, c.want)
+		}
+	}
+}
