@@ -12,6 +12,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/loss"
+	"github.com/nclab/nclab/nclab/multilabel"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
 )
@@ -118,8 +119,11 @@ func FitOvATuned(backend compute.Backend, k int, features *mat.Dense, sets []lab
 	const steps = 19
 	for i := 1; i <= steps; i++ {
 		t := float64(i) / (steps + 1)
-		f1 := samplesF1(sHold, thresholdLogits(logits, logit(t)))
-		if f1 > bestF1 || (f1 == bestF1 && math.Abs(t-0.5) < math.Abs(o.Threshold-0.5)) {
+		rep, err := multilabel.Evaluate(sHold, thresholdLogits(logits, logit(t)), k)
+		if err != nil {
+			return nil, fmt.Errorf("decode: tuning the OvA threshold: %w", err)
+		}
+		if f1 := rep.F1Samples; f1 > bestF1 || (f1 == bestF1 && math.Abs(t-0.5) < math.Abs(o.Threshold-0.5)) {
 			bestF1, o.Threshold = f1, t
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/nclab/nclab/nclab/labelset"
+	"github.com/nclab/nclab/nclab/multilabel"
 	"github.com/nclab/nclab/nclab/npyfile"
 	"gonum.org/v1/gonum/mat"
 )
@@ -96,10 +97,21 @@ type Comparison struct {
 	OvA, OvATuned       *OvA
 	OvAPredictions      []labelset.Set
 	OvATunedPredictions []labelset.Set
+	// Results scores the three decoders on the test set, in the order ONN, OvA,
+	// tuned OvA.
+	Results []MethodResult
 }
 
-// Compare fits the three decoders on the run's training features and decodes its test
-// features.
+// MethodResult is one decoder's test score and cost.
+type MethodResult struct {
+	Key    string // "onn", "ova", "ova_tuned": the keys of `nclab decode --json`
+	Name   string // for tables: "ONN", "OvA (t = 0.5)", "OvA (tuned t = 0.35)"
+	Report *multilabel.Report
+	FLOPs  FLOPs
+}
+
+// Compare fits the three decoders on the run's training features, decodes its test
+// features and scores them against the true test sets.
 func Compare(backend compute.Backend, run *Run, opts Options) (*Comparison, error) {
 	if opts.OvA == (OvAOptions{}) {
 		opts.OvA = DefaultOvAOptions()
@@ -123,6 +135,22 @@ func Compare(backend compute.Backend, run *Run, opts Options) (*Comparison, erro
 	}
 	if c.OvATunedPredictions, err = c.OvATuned.Predict(run.TestFeatures); err != nil {
 		return nil, err
+	}
+	nTest := len(run.TestSets)
+	for _, m := range []struct {
+		key, name string
+		pred      []labelset.Set
+		flops     FLOPs
+	}{
+		{"onn", "ONN", c.ONNPredictions.Sets, c.ONN.FLOPs(nTest)},
+		{"ova", "OvA (t = 0.5)", c.OvAPredictions, c.OvA.FLOPs(nTest)},
+		{"ova_tuned", fmt.Sprintf("OvA (tuned t = %.2f)", c.OvATuned.Threshold), c.OvATunedPredictions, c.OvATuned.FLOPs(nTest)},
+	} {
+		rep, err := multilabel.Evaluate(run.TestSets, m.pred, run.K)
+		if err != nil {
+			return nil, fmt.Errorf("decode: scoring %s: %w", m.name, err)
+		}
+		c.Results = append(c.Results, MethodResult{Key: m.key, Name: m.name, Report: rep, FLOPs: m.flops})
 	}
 	return c, nil
 }

@@ -64,6 +64,9 @@ func TestReadRunAndCompareOnCollapsedFeatures(t *testing.T) {
 	if acc := subsetAccuracy(testSets, c.ONNPredictions.Sets); acc != 1 {
 		t.Errorf("ONN subset accuracy %v on collapsed features, want 1", acc)
 	}
+	if got := c.Results[0]; got.Key != "onn" || got.Report.SubsetAccuracy != 1 || got.Report.ByMultiplicity[2].F1Samples != 1 {
+		t.Errorf("ONN result %+v", got)
+	}
 	if c.OvATuned.FitFLOPs() == 0 || c.OvA.Threshold != 0.5 {
 		t.Errorf("OvA threshold %v, tuned fit FLOPs %v", c.OvA.Threshold, c.OvATuned.FitFLOPs())
 	}

@@ -5,11 +5,13 @@
 //     per dataset variant and method (one-vs-all heads, OvA with a tuned threshold, ONN),
 //     the sample-averaged F1 and subset (exact-match) accuracy overall and per true
 //     multiplicity, and the FLOPs of prediction (OvA including its head training), in
-//     billions. Rows are built from multilabel reports and decode FLOP counts.
+//     billions. Table1Rows builds them from a decode.Comparison (multilabel reports
+//     and decode FLOP counts).
 //   - Table2 compares a learned classifier head with a frozen simplex-ETF head on a
 //     feature dimension reduced to K (METHOD.md §7 "fix_dim", the paper's Table 2): test
 //     softmax-mass IoU (the paper's "IoU", sum_{k in S} softmax(z)_k, METHOD.md §8), test
-//     Jaccard |S ∩ Ŝ| / |S ∪ Ŝ|, and the share of trainable parameters saved,
-//     (learned - ETF) / learned. PaperTable2IoU holds the paper's published IoU values
-//     for side-by-side display.
+//     Jaccard |S ∩ Ŝ| / |S ∪ Ŝ| of the ONN prediction Ŝ, and the share of trainable
+//     parameters saved, (learned - ETF) / learned. HeadResultFromRun scores a training
+//     run directory; PaperTable2IoU holds the paper's published IoU values for
+//     side-by-side display.
 package tables

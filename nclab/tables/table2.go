@@ -8,7 +8,8 @@ type HeadResult struct {
 	// SoftmaxIoU is the paper's "IoU": the mean over test samples of
 	// sum_{k in S} softmax(z)_k (METHOD.md §8), in [0, 1].
 	SoftmaxIoU float64 `json:"softmax_iou"`
-	// Jaccard is the mean of |S ∩ Ŝ| / |S ∪ Ŝ| over test samples, in [0, 1].
+	// Jaccard is the mean of |S ∩ Ŝ| / |S ∪ Ŝ| over test samples, in [0, 1], with Ŝ
+	// the ONN prediction (see HeadResultFromRun).
 	Jaccard float64 `json:"jaccard"`
 	// TrainableParams counts the trainable parameters of the whole network.
 	TrainableParams int `json:"trainable_params"`
@@ -59,7 +60,7 @@ var (
 )
 
 func (t *Table2) grid() (header []string, body [][]string) {
-	header = []string{"Dataset", "Architecture", "IoU % learned", "IoU % ETF", "Jaccard % learned", "Jaccard % ETF",
+	header = []string{"Dataset", "Architecture", "IoU % learned", "IoU % ETF", "Jaccard % learned (ONN)", "Jaccard % ETF (ONN)",
 		"Params learned", "Params ETF", "Params saved %", "Note"}
 	for _, r := range t.Rows {
 		body = append(body, []string{r.Dataset, r.Architecture,
