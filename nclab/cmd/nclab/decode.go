@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/decode"
@@ -45,7 +46,11 @@ func runDecode(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	defaults := decode.DefaultOvAOptions()
-	dir := fs.String("run", "", "run directory of `nclab train --out` (train/test features and labels .npy)")
+	var dirs []string
+	fs.Func("run", "run directory of `nclab train --out` (train/test features and labels .npy); repeat for a table over several runs", func(v string) error {
+		dirs = append(dirs, v)
+		return nil
+	})
 	metricName := fs.String("metric", "euclidean", "ONN distance: euclidean or cosine")
 	opts := decode.Options{OvA: defaults}
 	fs.Float64Var(&opts.OvA.TargetLoss, "target-loss", defaults.TargetLoss, "OvA: stop training the heads at this mean training loss")
@@ -53,15 +58,14 @@ func runDecode(args []string, stdout io.Writer) error {
 	fs.Float64Var(&opts.OvA.L2, "l2", defaults.L2, "OvA: weight decay l2/2 ||W||^2 on the heads")
 	fs.Float64Var(&opts.OvA.HoldoutFraction, "holdout", defaults.HoldoutFraction, "OvA tuned: share of the training set held out to tune the threshold")
 	seed := fs.Int64("seed", int64(defaults.Seed), "OvA tuned: seed of the held-out split")
-	dataset := fs.String("dataset", "", "dataset name for the table (default: summary.json's dataset, else the directory name)")
-	asJSON := fs.Bool("json", false, "print one JSON object: onn, ova, ova_tuned, each with the keys of nclab evaluate plus flops")
+	asJSON := fs.Bool("json", false, "print one JSON object per run (an array for several runs): onn, ova, ova_tuned, each with the keys of nclab evaluate plus flops")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *dir == "" {
+	if len(dirs) == 0 {
 		return errors.New("--run DIR is required")
 	}
 	if *seed < 0 {
@@ -72,60 +76,77 @@ func runDecode(args []string, stdout io.Writer) error {
 	if opts.Metric, err = decode.ParseMetric(*metricName); err != nil {
 		return err
 	}
-	run, err := decode.ReadRun(*dir)
-	if err != nil {
-		return err
-	}
 	backend, err := nclab.NewBackend()
 	if err != nil {
 		return err
 	}
-	c, err := decode.Compare(backend, run, opts)
-	if err != nil {
-		return err
+	table := tables.Table1{Title: "Decoders on frozen features: F1 = sample F1; GFLOPs = fit + test prediction (OvA: head training)"}
+	var objects []map[string]any
+	for _, dir := range dirs {
+		run, err := decode.ReadRun(dir)
+		if err != nil {
+			return err
+		}
+		c, err := decode.Compare(backend, run, opts)
+		if err != nil {
+			return fmt.Errorf("run %s: %w", dir, err)
+		}
+		objects = append(objects, decodeJSON(dir, run, c))
+		table.Rows = append(table.Rows, tables.Table1Rows(runDatasetName(dir), c)...)
 	}
 	if *asJSON {
-		out := map[string]any{"k": run.K, "train_samples": len(run.TrainSets), "test_samples": len(run.TestSets),
-			"feature_dim": colsOf(run)}
-		for _, r := range c.Results {
-			m := decodeMethodJSON{ReportJSON: r.Report.JSON(), FLOPs: decodeFLOPsJSON{FLOPs: r.FLOPs, Total: r.FLOPs.Total()}}
-			switch r.Key {
-			case "onn":
-				m.Metric, m.SetsSeen = c.ONN.Metric.String(), len(c.ONN.Sets)
-				mean := meanFinite(c.ONNPredictions.Margin)
-				m.MeanMargin = &mean
-			case "ova", "ova_tuned":
-				o := c.OvA
-				if r.Key == "ova_tuned" {
-					o = c.OvATuned
-				}
-				m.Threshold, m.TrainLoss, m.Iterations, m.Evaluations, m.Status = o.Threshold, o.TrainLoss, o.Iterations, o.Evaluations, o.Status
-			}
-			out[r.Key] = m
-		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		if len(objects) == 1 {
+			return enc.Encode(objects[0])
+		}
+		return enc.Encode(objects)
 	}
-	name := *dataset
-	if name == "" {
-		name = runDatasetName(*dir)
-	}
-	t := tables.Table1{Title: fmt.Sprintf("Decoders on the features of %s (K = %d, d = %d, %d train / %d test)",
-		*dir, run.K, colsOf(run), len(run.TrainSets), len(run.TestSets)), Rows: tables.Table1Rows(name, c)}
-	_, err = io.WriteString(stdout, t.Markdown())
+	_, err = io.WriteString(stdout, table.Markdown())
 	return err
+}
+
+// decodeJSON is the object `nclab decode --json` prints for one run.
+func decodeJSON(dir string, run *decode.Run, c *decode.Comparison) map[string]any {
+	out := map[string]any{"run": dir, "k": run.K, "train_samples": len(run.TrainSets), "test_samples": len(run.TestSets),
+		"feature_dim": colsOf(run)}
+	for _, r := range c.Results {
+		m := decodeMethodJSON{ReportJSON: r.Report.JSON(), FLOPs: decodeFLOPsJSON{FLOPs: r.FLOPs, Total: r.FLOPs.Total()}}
+		switch r.Key {
+		case "onn":
+			m.Metric, m.SetsSeen = c.ONN.Metric.String(), len(c.ONN.Sets)
+			mean := meanFinite(c.ONNPredictions.Margin)
+			m.MeanMargin = &mean
+		case "ova", "ova_tuned":
+			o := c.OvA
+			if r.Key == "ova_tuned" {
+				o = c.OvATuned
+			}
+			m.Threshold, m.TrainLoss, m.Iterations, m.Evaluations, m.Status = o.Threshold, o.TrainLoss, o.Iterations, o.Evaluations, o.Status
+		}
+		out[r.Key] = m
+	}
+	return out
 }
 
 func colsOf(run *decode.Run) int { _, d := run.TrainFeatures.Dims(); return d }
 
-// runDatasetName is summary.json's "dataset" when readable, else the directory name.
+// runDatasetName names a run in tables: summary.json's "dataset" without its split
+// suffix ("mnist-mlab/quick/c10-S"), plus the architecture and head when given, else
+// the directory name.
 func runDatasetName(dir string) string {
 	var s struct {
-		Dataset string `json:"dataset"`
+		Dataset, Arch, Head string
 	}
 	if raw, err := os.ReadFile(filepath.Join(dir, "summary.json")); err == nil && json.Unmarshal(raw, &s) == nil && s.Dataset != "" {
-		return s.Dataset
+		name := strings.TrimSuffix(s.Dataset, "/train")
+		if s.Arch != "" {
+			name += ", " + s.Arch
+		}
+		if s.Head != "" && s.Head != "learned" {
+			name += " (" + s.Head + " head)"
+		}
+		return name
 	}
 	return filepath.Base(filepath.Clean(dir))
 }

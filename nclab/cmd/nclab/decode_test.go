@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -76,11 +77,17 @@ func TestDecodeJSON(t *testing.T) {
 func TestDecodeTableAndErrors(t *testing.T) {
 	dir := writeToyRun(t)
 	var out, errb bytes.Buffer
-	if code := run([]string{"decode", "--run", dir, "--dataset", "toy"}, &out, &errb); code != 0 {
+	if err := os.WriteFile(filepath.Join(dir, "summary.json"), []byte(`{"dataset":"toy/quick/c10-S/train","arch":"mlp","head":"learned"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := writeToyRun(t)
+	if code := run([]string{"decode", "--run", dir, "--run", other}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
-	if !strings.Contains(out.String(), "| toy | ONN | 100.0 | 100.0 |") {
-		t.Errorf("table:\n%s", out.String())
+	for _, want := range []string{"| toy/quick/c10-S, mlp | ONN | 100.0 | 100.0 |", "| " + filepath.Base(other) + " | ONN | 100.0 | 100.0 |"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
 	}
 	for _, c := range []struct {
 		args []string
