@@ -41,6 +41,10 @@ type Config struct {
 	// dense layer (default 512); Depth the MLP's number of hidden layers (default 3).
 	Hidden, Depth int
 
+	// Widths overrides the convolution widths of the plain CNNs: smallcnn takes
+	// two (the third is d), cnn5 four. Empty: 32-64 and 32-64-128-256.
+	Widths []int
+
 	Seed int64 // seeds the initial weights (same seed, same weights)
 }
 
@@ -75,6 +79,19 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 	}
 	if cfg.Height < 1 || cfg.Width < 1 || cfg.Channels < 1 {
 		return nil, fmt.Errorf("models: input %dx%dx%d, want positive height, width and channels", cfg.Height, cfg.Width, cfg.Channels)
+	}
+	if want := map[string]int{"smallcnn": 2, "cnn5": 4}[cfg.Arch]; len(cfg.Widths) > 0 {
+		if len(cfg.Widths) != want && len(cfg.Widths) != want+1 {
+			return nil, fmt.Errorf("models: %s takes %d convolution widths before the feature dimension, got %v", cfg.Arch, want, cfg.Widths)
+		}
+		if len(cfg.Widths) == want+1 { // the last one is the feature dimension
+			cfg.FeatureDim, cfg.Widths = cfg.Widths[want], cfg.Widths[:want]
+		}
+		for _, w := range cfg.Widths {
+			if w < 1 {
+				return nil, fmt.Errorf("models: convolution width %d, want >= 1", w)
+			}
+		}
 	}
 	if cfg.FeatureDim == 0 {
 		cfg.FeatureDim = defaultFeatureDim[cfg.Arch]
@@ -134,9 +151,9 @@ func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, l
 	case "mlp":
 		features = b.mlp(body, x, m.Depth, m.Hidden, m.FeatureDim)
 	case "smallcnn":
-		features = b.plainCNN(body, x, []int{32, 64, m.FeatureDim}, 3)
+		features = b.plainCNN(body, x, slices.Concat(m.convWidths([]int{32, 64}), []int{m.FeatureDim}), 3)
 	case "cnn5":
-		features = b.plainCNN(body, x, []int{32, 64, 128, 256, m.FeatureDim}, 4)
+		features = b.plainCNN(body, x, slices.Concat(m.convWidths([]int{32, 64, 128, 256}), []int{m.FeatureDim}), 4)
 	case "convmlp":
 		features = b.convMLP(body, x, m.Hidden, m.FeatureDim)
 	case "resnet18":
@@ -175,6 +192,13 @@ func (m *Model) head(b *builder, scope *model.Scope, h *Node) *Node {
 	}
 	bias := b.uniformVariable(scope, "bias", 1/math.Sqrt(float64(m.FeatureDim)), m.K)
 	return Add(Dot(h, w.NodeValue(h.Graph())).Product(), ExpandLeftToRank(bias.NodeValue(h.Graph()), 2))
+}
+
+func (m *Model) convWidths(defaults []int) []int {
+	if len(m.Widths) > 0 {
+		return m.Widths
+	}
+	return defaults
 }
 
 // TrainableParameters counts the scalars in the trainable variables.
