@@ -1,0 +1,237 @@
+package ufm
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/gomlx/compute/dtypes"
+	"github.com/gomlx/gomlx/core/tensors"
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/optimize"
+)
+
+// Train minimises the objective from the seeded Gaussian initialisation of
+// TrainConfig (Problem.InitialPoint).
+func (t *Trainer) Train(seed int64) (*Result, error) {
+	return t.TrainFrom(t.problem.InitialPoint(t.config.Dim, t.config.InitScale, seed))
+}
+
+// TrainFrom minimises the objective starting at x0 (not modified). It returns an error
+// when the objective or gradient becomes NaN or infinite (divergence: lower the
+// learning rate) or the point has the wrong shape.
+func (t *Trainer) TrainFrom(x0 Point) (*Result, error) {
+	k, d := x0.W.Dims()
+	n, dh := x0.H.Dims()
+	if k != t.problem.K || d != t.config.Dim || dh != d || n != t.problem.NumSamples() || len(x0.B) != k {
+		return nil, fmt.Errorf("ufm: initial point has W %dx%d, H %dx%d, b %d; want W %dx%d, H %dx%d, b %d",
+			k, d, n, dh, len(x0.B), t.problem.K, t.config.Dim, t.problem.NumSamples(), t.config.Dim, t.problem.K)
+	}
+	run := &trainRun{t: t, start: time.Now()}
+	var err error
+	switch t.config.Method {
+	case GradientDescent:
+		err = run.descend(x0)
+	case LBFGS:
+		err = run.lbfgs(x0)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return run.result, nil
+}
+
+// trainRun is the state of one Train call.
+type trainRun struct {
+	t      *Trainer
+	start  time.Time
+	result *Result
+}
+
+// evaluate runs the value-and-gradient graph at x (tensors of the config's dtype).
+func (r *trainRun) evaluate(x []*tensors.Tensor) (f float64, grad []*tensors.Tensor, gnorm float64, err error) {
+	outs, err := r.t.valueAndGradient.Exec(x[0], x[1], x[2], r.t.targets)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	f, gnorm = scalarOf(outs[0]), scalarOf(outs[4])
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(gnorm) || math.IsInf(gnorm, 0) {
+		return 0, nil, 0, fmt.Errorf("ufm: training diverged (objective %v, gradient norm %v): lower the learning rate", f, gnorm)
+	}
+	return f, outs[1:4], gnorm, nil
+}
+
+// record appends a trajectory point (and makes it the result) for the point x.
+func (r *trainRun) record(step int, x Point, f, gnorm float64) {
+	o := r.t.optimum
+	rec := Record{Step: step, Objective: f, GradNorm: gnorm, ObjectiveGap: (f - o.Objective) / math.Abs(o.Objective),
+		Distance: r.t.problem.DistanceTo(x, o), Seconds: time.Since(r.start).Seconds()}
+	if r.result == nil {
+		r.result = &Result{}
+	}
+	r.result.Point, r.result.Record = x, rec
+	r.result.Converged = gnorm <= r.t.config.GradTol
+	r.result.Trajectory = append(r.result.Trajectory, rec)
+}
+
+func (r *trainRun) descend(x0 Point) error {
+	cfg := r.t.config
+	dtype := cfg.DType
+	x := pointTensors(dtype, x0)
+	v := pointTensors(dtype, Point{W: mat.NewDense(r.t.problem.K, cfg.Dim, nil), H: mat.NewDense(r.t.problem.NumSamples(), cfg.Dim, nil), B: make([]float64, r.t.problem.K)})
+	step, graphConverged := 0, false
+	for {
+		f, _, gnorm, err := r.evaluate(x)
+		if err != nil {
+			return fmt.Errorf("%w (step %d)", err, step)
+		}
+		r.record(step, tensorsPoint(x, r.t.problem.K, cfg.Dim), f, gnorm)
+		if gnorm <= cfg.GradTol || graphConverged || step >= cfg.MaxSteps {
+			r.result.Stop = "MaxSteps"
+			if gnorm <= cfg.GradTol || graphConverged {
+				r.result.Stop, r.result.Converged = "GradientThreshold", true
+			}
+			return nil
+		}
+		for chunk := 0; step < cfg.MaxSteps && (cfg.TrackEvery == 0 || chunk < cfg.TrackEvery); chunk += unroll {
+			outs, err := r.t.descend.Exec(x[0], x[1], x[2], v[0], v[1], v[2], r.t.targets)
+			if err != nil {
+				return err
+			}
+			x, v = outs[0:3], outs[3:6]
+			moved := int(tensors.ToScalar[int32](outs[6]))
+			step += moved
+			if moved < unroll {
+				// The graph saw ||g|| <= GradTol (the evaluation above may differ by rounding).
+				graphConverged = true
+				break
+			}
+
+		}
+	}
+}
+
+// gradConverger stops L-BFGS when the Euclidean gradient norm reaches GradTol and
+// records the trajectory every TrackEvery major iterations.
+type gradConverger struct {
+	run  *trainRun
+	iter int
+	err  error
+}
+
+func (c *gradConverger) Init(int) {}
+
+func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
+	c.iter++
+	cfg := c.run.t.config
+	gnorm := floats.Norm(loc.Gradient, 2)
+	if cfg.TrackEvery > 0 && c.iter%cfg.TrackEvery == 0 || gnorm <= cfg.GradTol {
+		c.run.record(c.iter, unflatten(loc.X, c.run.t.problem.K, cfg.Dim), loc.F, gnorm)
+	}
+	if gnorm <= cfg.GradTol {
+		return optimize.GradientThreshold
+	}
+	return optimize.NotTerminated
+}
+
+func (r *trainRun) lbfgs(x0 Point) error {
+	cfg := r.t.config
+	k := r.t.problem.K
+	var cachedX, cachedGrad []float64
+	var cachedF float64
+	conv := &gradConverger{run: r}
+	evaluate := func(x []float64) (float64, []float64) {
+		if cachedX != nil && slices.Equal(x, cachedX) {
+			return cachedF, cachedGrad
+		}
+		f, g, _, err := r.evaluate(pointTensors(cfg.DType, unflatten(x, k, cfg.Dim)))
+		if err != nil {
+			conv.err = err
+			return math.NaN(), make([]float64, len(x))
+		}
+		cachedX, cachedF = slices.Clone(x), f
+		cachedGrad = flatten(tensorsPoint(g, k, cfg.Dim))
+		return cachedF, cachedGrad
+	}
+	problem := optimize.Problem{
+		Func: func(x []float64) float64 { f, _ := evaluate(x); return f },
+		Grad: func(grad, x []float64) { _, g := evaluate(x); copy(grad, g) },
+	}
+	start := flatten(x0)
+	f0, g0 := evaluate(start)
+	if conv.err != nil {
+		return conv.err
+	}
+	r.record(0, x0, f0, floats.Norm(g0, 2))
+	if r.result.Converged || cfg.MaxSteps == 0 {
+		return nil
+	}
+	settings := &optimize.Settings{MajorIterations: cfg.MaxSteps, Converger: conv, GradientThreshold: math.NaN()}
+	res, err := optimize.Minimize(problem, start, settings, &optimize.LBFGS{})
+	if conv.err != nil {
+		return conv.err
+	}
+	if r.result.Step != conv.iter || r.result.Trajectory[len(r.result.Trajectory)-1].Step != conv.iter {
+		// The last major iteration was not recorded (stopped by MaxSteps or a line search
+		// that could make no progress at the limit of floating-point accuracy).
+		x := res.Location
+		r.record(conv.iter, unflatten(x.X, k, cfg.Dim), x.F, floats.Norm(x.Gradient, 2))
+	}
+	r.result.Stop = res.Status.String()
+	if err != nil {
+		// Typically the line search making no progress at the floating-point floor.
+		r.result.Stop = err.Error()
+	}
+	return nil
+}
+
+// flatten lays W, H, b end to end; unflatten inverts it.
+func flatten(x Point) []float64 {
+	return slices.Concat(x.W.RawMatrix().Data, x.H.RawMatrix().Data, x.B)
+}
+
+func unflatten(v []float64, k, d int) Point {
+	n := (len(v) - k - k*d) / d
+	v = slices.Clone(v)
+	return Point{W: mat.NewDense(k, d, v[:k*d]), H: mat.NewDense(n, d, v[k*d:k*d+n*d]), B: v[k*d+n*d:]}
+}
+
+// pointTensors converts a float64 point to tensors of the given dtype.
+func pointTensors(dtype dtypes.DType, x Point) []*tensors.Tensor {
+	k, d := x.W.Dims()
+	n, _ := x.H.Dims()
+	return []*tensors.Tensor{toTensor(dtype, x.W.RawMatrix().Data, k, d), toTensor(dtype, x.H.RawMatrix().Data, n, d), toTensor(dtype, x.B, k)}
+}
+
+// tensorsPoint converts (W, H, b) tensors back to a float64 point.
+func tensorsPoint(x []*tensors.Tensor, k, d int) Point {
+	w, h, b := float64s(x[0]), float64s(x[1]), float64s(x[2])
+	return Point{W: mat.NewDense(k, d, w), H: mat.NewDense(len(h)/d, d, h), B: b}
+}
+
+func toTensor(dtype dtypes.DType, data []float64, dims ...int) *tensors.Tensor {
+	if dtype == dtypes.Float32 {
+		f := make([]float32, len(data))
+		for i, v := range data {
+			f[i] = float32(v)
+		}
+		return tensors.FromFlatDataAndDimensions(f, dims...)
+	}
+	return tensors.FromFlatDataAndDimensions(slices.Clone(data), dims...)
+}
+
+func float64s(t *tensors.Tensor) []float64 {
+	if t.DType() == dtypes.Float32 {
+		f := tensors.MustCopyFlatData[float32](t)
+		out := make([]float64, len(f))
+		for i, v := range f {
+			out[i] = float64(v)
+		}
+		return out
+	}
+	return tensors.MustCopyFlatData[float64](t)
+}
+
+func scalarOf(t *tensors.Tensor) float64 { return float64s(t)[0] }

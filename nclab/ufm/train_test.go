@@ -1,0 +1,127 @@
+package ufm
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
+
+	"github.com/nclab/nclab/nclab"
+)
+
+func testBackend(t testing.TB) compute.Backend {
+	t.Helper()
+	b, err := nclab.NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// trainAndCheck trains p and checks Theorem 1's conclusion: relative error of f below
+// 1e-6 and of rho and every c_m below 1e-4.
+func trainAndCheck(t *testing.T, backend compute.Backend, p Problem, cfg TrainConfig, seed int64) *Result {
+	t.Helper()
+	tr, err := NewTrainer(backend, p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.Train(seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := tr.Optimum()
+	if !res.Converged {
+		t.Errorf("%v K=%d counts %v: not converged after %d steps, |grad| = %.2e (%s)", cfg.Method, p.K, p.Counts, res.Step, res.GradNorm, res.Stop)
+	}
+	if res.ObjectiveGap > 1e-6 || res.ObjectiveGap < -1e-12 {
+		t.Errorf("%v K=%d counts %v: f = %.12g, f* = %.12g, relative gap %.2e", cfg.Method, p.K, p.Counts, res.Objective, o.Objective, res.ObjectiveGap)
+	}
+	if e := relErr(res.Rho, o.Rho); e > 1e-4 {
+		t.Errorf("%v K=%d counts %v: rho = %.8g, closed form %.8g", cfg.Method, p.K, p.Counts, res.Rho, o.Rho)
+	}
+	for m, c := range o.C {
+		if e := relErr(res.C[m], c); e > 1e-4 {
+			t.Errorf("%v K=%d counts %v: c_%d = %.8g, closed form %.8g", cfg.Method, p.K, p.Counts, m, res.C[m], c)
+		}
+	}
+	return res
+}
+
+func TestTrainReachesReferenceOptima(t *testing.T) {
+	backend := testBackend(t)
+	for _, p := range solverCases[:3] {
+		for _, method := range []Method{GradientDescent, LBFGS} {
+			cfg := DefaultTrainConfig(p.K + 2)
+			cfg.Method = method
+			// L-BFGS's line search compares f values: it cannot make progress once
+			// |grad|^2 is below the rounding of f (~1e-16), hence a looser tolerance.
+			cfg.GradTol = map[Method]float64{GradientDescent: 1e-10, LBFGS: 1e-8}[method]
+			res := trainAndCheck(t, backend, p, cfg, 1)
+			t.Logf("%v K=%d: %d steps, %.3fs, gap %.1e, stop %s", method, p.K, res.Step, res.Seconds, res.ObjectiveGap, res.Stop)
+		}
+	}
+}
+
+// Ten gradient-descent steps with heavy-ball and Nesterov momentum in the graph match
+// the same recursion written in float64 Go over Problem.Objective's gradient.
+func TestDescendMatchesReference(t *testing.T) {
+	backend := testBackend(t)
+	p := solverCases[3] // multiplicity 1 missing
+	for _, nesterov := range []bool{false, true} {
+		for _, dtype := range []dtypes.DType{dtypes.Float64, dtypes.Float32} {
+			cfg := DefaultTrainConfig(7)
+			cfg.MaxSteps, cfg.LearningRate, cfg.Momentum, cfg.Nesterov, cfg.DType = unroll, 2, 0.8, nesterov, dtype
+			tr, err := NewTrainer(backend, p, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x0 := p.InitialPoint(cfg.Dim, cfg.InitScale, 5)
+			res, err := tr.TrainFrom(x0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Step != unroll {
+				t.Fatalf("took %d steps, want %d", res.Step, unroll)
+			}
+			x := flatten(x0)
+			v := make([]float64, len(x))
+			for range unroll {
+				_, g, _ := p.Objective(unflatten(x, p.K, cfg.Dim))
+				grad := flatten(g)
+				for i := range x {
+					v[i] = cfg.Momentum*v[i] + grad[i]
+					dir := v[i]
+					if nesterov {
+						dir = grad[i] + cfg.Momentum*v[i]
+					}
+					x[i] -= cfg.LearningRate * dir
+				}
+			}
+			got := flatten(res.Point)
+			var worst float64
+			for i := range x {
+				worst = math.Max(worst, math.Abs(got[i]-x[i]))
+			}
+			tol := map[dtypes.DType]float64{dtypes.Float64: 1e-12, dtypes.Float32: 1e-5}[dtype]
+			if worst > tol {
+				t.Errorf("nesterov=%v %s: max |graph - reference| = %.2e after %d steps", nesterov, dtype, worst, unroll)
+			}
+		}
+	}
+}
+
+// A learning rate far too large makes the objective overflow: an error, not NaNs.
+func TestTrainDivergenceIsAnError(t *testing.T) {
+	cfg := DefaultTrainConfig(6)
+	cfg.LearningRate, cfg.MaxSteps = 1e6, 200
+	tr, err := NewTrainer(testBackend(t), solverCases[0], cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Train(1); err == nil || !strings.Contains(err.Error(), "diverged") {
+		t.Errorf("err = %v, want a divergence error", err)
+	}
+}
