@@ -67,7 +67,7 @@ func ContactSheet(s *Set, indices []int, opt SheetOptions) (*image.RGBA, error) 
 		}
 		label := s.Labels[i].String()
 		if maxChars := cellW / 7; len(label) > maxChars {
-			label = label[:maxChars-1] + "…"
+			label = label[:maxChars-2] + ".."
 		}
 		d := font.Drawer{Dst: img, Src: image.Black, Face: face,
 			Dot: fixed.P(x0, y0+tileH+textHeight-3)}
