@@ -11,7 +11,7 @@ import (
 )
 
 // scatterBlock is how many deviation rows are buffered before one rank-k update.
-const scatterBlock = 1024
+const scatterBlock = 256
 
 // Accumulator gathers the statistics of the collapse metrics batch by batch. It keeps,
 // per label set, a count, a shift (the set's first sample) and the sum of the shifted

@@ -75,17 +75,16 @@ func loadFixtures(t *testing.T) map[string]*fixture {
 }
 
 // compareToFixture checks every metric NumPy computed against ours, to 1e-9 relative
-// (absolute below 1). Angles near collapse are the exception: the angle between
-// nearly parallel vectors through arccos has an absolute error of about 1e-16/theta,
-// so they are compared to angleTol absolute.
-func compareToFixture(t *testing.T, name string, got JSON, want map[string]any, angleTol float64) {
+// (absolute below 1).
+func compareToFixture(t *testing.T, name string, got JSON, want map[string]any) {
 	t.Helper()
 	gotMap := map[string]any{}
 	raw, _ := json.Marshal(got)
 	json.Unmarshal(raw, &gotMap)
 	checked := 0
-	var walk func(path string, w, g any, tol float64)
-	walk = func(path string, w, g any, tol float64) {
+	const tol = 1e-9
+	var walk func(path string, w, g any)
+	walk = func(path string, w, g any) {
 		switch w := w.(type) {
 		case float64:
 			gv, ok := g.(float64)
@@ -104,16 +103,12 @@ func compareToFixture(t *testing.T, name string, got JSON, want map[string]any, 
 				return
 			}
 			for key, wv := range w {
-				walk(path+"."+key, wv, gm[key], tol)
+				walk(path+"."+key, wv, gm[key])
 			}
 		}
 	}
 	for key, w := range want {
-		tol := 1e-9
-		if key == "angle" || key == "angle_by_count" || key == "angle_matched_deg" || key == "angle_all_deg" {
-			tol = angleTol
-		}
-		walk(key, w, gotMap[key], tol)
+		walk(key, w, gotMap[key])
 	}
 	if checked < 8 {
 		t.Errorf("%s: only %d numbers compared", name, checked)
@@ -122,10 +117,6 @@ func compareToFixture(t *testing.T, name string, got JSON, want map[string]any, 
 
 func TestComputeMatchesNumPy(t *testing.T) {
 	for name, f := range loadFixtures(t) {
-		angleTol := 1e-9
-		if name == "near_collapse" {
-			angleTol = 1e-6
-		}
 		for _, variant := range []struct {
 			opts *Options
 			want map[string]any
@@ -134,7 +125,7 @@ func TestComputeMatchesNumPy(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			compareToFixture(t, name+" "+met.JSON().Variant, met.JSON(), variant.want, angleTol)
+			compareToFixture(t, name+" "+met.JSON().Variant, met.JSON(), variant.want)
 		}
 	}
 }
@@ -142,10 +133,6 @@ func TestComputeMatchesNumPy(t *testing.T) {
 // TestAccumulatorMatchesNumPy feeds the fixtures in uneven batches.
 func TestAccumulatorMatchesNumPy(t *testing.T) {
 	for name, f := range loadFixtures(t) {
-		angleTol := 1e-9
-		if name == "near_collapse" {
-			angleTol = 1e-6
-		}
 		n, d := f.features.Dims()
 		for _, variant := range []struct {
 			opts *Options
@@ -173,7 +160,7 @@ func TestAccumulatorMatchesNumPy(t *testing.T) {
 				}
 				met.NCCAgreement = float64(agree) / float64(total)
 			}
-			compareToFixture(t, name+" accumulator "+strconv.FormatBool(variant.opts != nil), met.JSON(), variant.want, angleTol)
+			compareToFixture(t, name+" accumulator "+strconv.FormatBool(variant.opts != nil), met.JSON(), variant.want)
 		}
 	}
 }
