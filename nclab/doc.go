@@ -12,6 +12,7 @@
 //   - collapse: NC1, NC_m, NC2, NC3, the tag-wise angle metric and gamma_m (§5).
 //   - multilabel: F1, subset accuracy, Hamming loss, Jaccard and the softmax mass on
 //     the true set (§8).
+//   - npyfile: NumPy .npy files in and out (features, labels, classifiers).
 //
 // # Backends
 //
