@@ -66,8 +66,10 @@ func ContactSheet(s *Set, indices []int, opt SheetOptions) (*image.RGBA, error) 
 			}
 		}
 		label := s.Labels[i].String()
-		if maxChars := cellW / 7; len(label) > maxChars {
+		if maxChars := cellW / 7; len(label) > maxChars && maxChars > 2 {
 			label = label[:maxChars-2] + ".."
+		} else if len(label) > maxChars {
+			label = label[:maxChars]
 		}
 		d := font.Drawer{Dst: img, Src: image.Black, Face: face,
 			Dot: fixed.P(x0, y0+tileH+textHeight-3)}
