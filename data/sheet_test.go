@@ -41,3 +41,14 @@ func TestContactSheetTiles(t *testing.T) {
 		t.Error("index out of range accepted")
 	}
 }
+
+// A label set too long for its tile is cut, not an error (COCO images have many labels).
+func TestContactSheetLongLabels(t *testing.T) {
+	s := &Set{Name: "wide", K: 50, Height: 56, Width: 56, Channels: 3, Pixels: make([]uint8, 56*56*3),
+		Labels: []labelset.Set{{10, 20, 30, 40, 49}}}
+	for _, scale := range []int{1, 3} {
+		if _, err := ContactSheet(s, []int{0}, SheetOptions{Scale: scale}); err != nil {
+			t.Errorf("scale %d: %v", scale, err)
+		}
+	}
+}
