@@ -3,11 +3,12 @@
 // http://ufldl.stanford.edu/housenumbers/): whole house-number photos N.png in the
 // folders train/ and test/ of train.tar.gz and test.tar.gz, with their digits.
 //
-// The official labels live in digitStruct.mat, a MATLAB v7.3 file (an HDF5 file whose
-// per-image names and boxes are HDF5 object references). No pure-Go HDF5 reader
-// served by the Go module proxy gives a public way to follow those references (we
-// looked at github.com/scigolib/hdf5 v0.14.1, MIT: its Dataset reads numbers and
-// strings, its Group exposes no address to dereference), and cgo bindings to libhdf5
+// The official labels live in digitStruct.mat, a MATLAB v7.3 file: an HDF5 file behind
+// a 512-byte MATLAB header (user block), whose per-image names and boxes are HDF5
+// object references. The pure-Go HDF5 reader served by the Go module proxy that we
+// tried, github.com/scigolib/hdf5 v0.14.1 (MIT), answers "not an HDF5 file" on such a
+// file (tested on testdata/digitStruct.mat; it looks for the signature at offset 0
+// only), and its API has no way to follow object references; cgo bindings to libhdf5
 // would make the toolkit need a C library. So the toolkit reads a plain CSV instead,
 // digits.csv in each split folder:
 //
