@@ -10,21 +10,23 @@ import (
 	"path/filepath"
 
 	"github.com/nclab/nclab/data"
+	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/multilabel"
 	"github.com/nclab/nclab/nclab/npyfile"
 )
 
 // Summary is the final result of a run: the object `nclab train --json`
 // prints last and the run directory's summary.json.
 type Summary struct {
-	Epochs  int            `json:"epochs"`
-	Arch    string         `json:"arch"`
-	Head    string         `json:"head"`
-	Loss    string         `json:"loss"`
-	Dataset string         `json:"dataset"`
-	Train   map[string]any `json:"train,omitempty"`   // multi-label metrics on the training set (keys of nclab evaluate)
-	Test    map[string]any `json:"test,omitempty"`    // the same on the test set
-	Metrics map[string]any `json:"metrics,omitempty"` // collapse metrics on the training features (keys of nclab collapse)
-	History []HistoryEntry `json:"history"`
+	Epochs  int                    `json:"epochs"`
+	Arch    string                 `json:"arch"`
+	Head    string                 `json:"head"`
+	Loss    string                 `json:"loss"`
+	Dataset string                 `json:"dataset"`
+	Train   *multilabel.ReportJSON `json:"train,omitempty"`   // multi-label metrics on the training set (keys of nclab evaluate)
+	Test    *multilabel.ReportJSON `json:"test,omitempty"`    // the same on the test set
+	Metrics *collapse.JSON         `json:"metrics,omitempty"` // collapse metrics on the training features (keys of nclab collapse)
+	History []HistoryEntry         `json:"history"`
 
 	TrainableParameters int     `json:"trainable_parameters"`
 	Seconds             float64 `json:"seconds"`
@@ -39,7 +41,7 @@ type HistoryEntry struct {
 }
 
 func (r Record) finite() bool {
-	for _, v := range []float64{r.Loss, r.NC1, r.Angle} {
+	for _, v := range []float64{r.Loss, r.NC1} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return false
 		}

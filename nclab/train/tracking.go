@@ -1,16 +1,23 @@
 package train
 
 import (
+	"fmt"
+
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/decode"
+	"github.com/nclab/nclab/nclab/loss"
+	"github.com/nclab/nclab/nclab/multilabel"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Tracked holds the metrics measured at a tracked epoch.
 type Tracked struct {
-	NC1     float64        `json:"nc1"`               // NC1 on the training features (METHOD.md §5)
-	Angle   float64        `json:"angle"`             // two-label angle ratio (METHOD.md §5); 0 without pairs
-	Metrics map[string]any `json:"metrics,omitempty"` // every collapse metric (keys of nclab collapse --json)
-	Train   map[string]any `json:"train,omitempty"`   // multi-label metrics on the training set (keys of nclab evaluate --json)
-	Test    map[string]any `json:"test,omitempty"`    // the same on the test set
+	NC1     float64                `json:"nc1"`               // NC1 on the training features (METHOD.md §5)
+	Angle   float64                `json:"angle"`             // two-label angle ratio (METHOD.md §5); 0 without pairs
+	Metrics *collapse.JSON         `json:"metrics,omitempty"` // every collapse metric (keys of nclab collapse --json)
+	Train   *multilabel.ReportJSON `json:"train,omitempty"`   // multi-label metrics on the training set (keys of nclab evaluate --json)
+	Test    *multilabel.ReportJSON `json:"test,omitempty"`    // the same on the test set
 }
 
 // Track measures the current model: collapse metrics on the training
@@ -21,10 +28,17 @@ func (t *Trainer) Track() (*Tracked, error) {
 		return nil, err
 	}
 	tr := &Tracked{}
-	if err := t.collapseMetrics(trainOut, tr); err != nil {
+	if _, err := t.collapseMetrics(trainOut, tr); err != nil {
 		return nil, err
 	}
-	if tr.Train, err = t.multiLabelMetrics(t.TrainSet, trainOut); err != nil {
+	var onn *decode.ONN
+	if t.kind != loss.KindOneVsAll {
+		onn, err = decode.FitONN(trainOut.K, mat.NewDense(trainOut.N, trainOut.D, toFloat64(trainOut.Features)), t.TrainSet.Labels, decode.Euclidean)
+		if err != nil {
+			return nil, fmt.Errorf("train: ONN decoder: %w", err)
+		}
+	}
+	if tr.Train, err = t.multiLabelMetrics(t.TrainSet, trainOut, onn); err != nil {
 		return nil, err
 	}
 	if t.TestSet != nil {
@@ -32,7 +46,7 @@ func (t *Trainer) Track() (*Tracked, error) {
 		if err != nil {
 			return nil, err
 		}
-		if tr.Test, err = t.multiLabelMetrics(t.TestSet, testOut); err != nil {
+		if tr.Test, err = t.multiLabelMetrics(t.TestSet, testOut, onn); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/gomlx/compute"
@@ -76,6 +77,10 @@ func TestTrainingLearns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	untrained, err := tr.Track()
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := tr.Run(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -84,6 +89,16 @@ func TestTrainingLearns(t *testing.T) {
 	if !(last < 0.7*first) {
 		t.Errorf("objective %.4f after epoch %d, %.4f at the end: want a clear fall", first, s.History[0].Epoch, last)
 	}
+	// The softmax mass on the true set starts near m/K (uniform logits) and
+	// must rise; the ONN decoder separates the quadrants almost at once.
+	massFirst, massLast := *untrained.Train.SoftmaxMassIoU, *s.Train.SoftmaxMassIoU
+	if !(massLast > massFirst+0.2) || s.Train.SubsetAccuracy < 0.9 || s.Test.SubsetAccuracy < 0.9 {
+		t.Errorf("train softmax mass %.3f -> %.3f, final subset accuracy train %.3f test %.3f: the quadrant task is easy, want a rise and >= 0.9",
+			massFirst, massLast, s.Train.SubsetAccuracy, s.Test.SubsetAccuracy)
+	}
+	t.Logf("loss %.4f -> %.4f, nc1 %.4g -> %.4g, angle %.4g -> %.4g, train softmax mass %.3f -> %.3f, test subset accuracy %.3f",
+		first, last, s.History[0].NC1, s.History[len(s.History)-1].NC1, s.History[0].Angle, s.History[len(s.History)-1].Angle,
+		massFirst, massLast, s.Test.SubsetAccuracy)
 }
 
 // TestETFHeadStaysFrozen: the ETF weights are identical after training, while
@@ -192,3 +207,29 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 
 func withOutDir(cfg Config, dir string) Config { cfg.OutDir = dir; return cfg }
 func resumeOf(cfg Config) Config               { cfg.Resume = true; return cfg }
+
+// TestDivergenceStopsAndKeepsCheckpoint: an exploding learning rate after a
+// good tracked epoch stops the run with an error naming the last good
+// checkpoint, which is still on disk.
+func TestDivergenceStopsAndKeepsCheckpoint(t *testing.T) {
+	b := testBackend(t)
+	cfg := tinyConfig("mlp", "learned")
+	cfg.TrackEvery = 1
+	cfg.OutDir = t.TempDir()
+	tr, err := New(b, cfg, tinySet("train", 8, 4, 1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.RunUntil(1, nil); err != nil {
+		t.Fatal(err)
+	}
+	tr.LR = 1e30
+	_, err = tr.Run(nil)
+	if err == nil || !strings.Contains(err.Error(), "diverged at epoch 2") || !strings.Contains(err.Error(), "last good checkpoint (epoch 1)") {
+		t.Fatalf("error %v, want a divergence at epoch 2 naming the checkpoint of epoch 1", err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(cfg.OutDir, "checkpoint"))
+	if len(entries) == 0 {
+		t.Errorf("no checkpoint left in %s", cfg.OutDir)
+	}
+}
