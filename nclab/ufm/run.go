@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
+
+	"github.com/nclab/nclab/nclab/collapse"
 )
 
 // Train minimises the objective from the seeded Gaussian initialisation of
@@ -23,11 +25,8 @@ func (t *Trainer) Train(seed int64) (*Result, error) {
 // when the objective or gradient becomes NaN or infinite (divergence: lower the
 // learning rate) or the point has the wrong shape.
 func (t *Trainer) TrainFrom(x0 Point) (*Result, error) {
-	k, d := x0.W.Dims()
-	n, dh := x0.H.Dims()
-	if k != t.problem.K || d != t.config.Dim || dh != d || n != t.problem.NumSamples() || len(x0.B) != k {
-		return nil, fmt.Errorf("ufm: initial point has W %dx%d, H %dx%d, b %d; want W %dx%d, H %dx%d, b %d",
-			k, d, n, dh, len(x0.B), t.problem.K, t.config.Dim, t.problem.NumSamples(), t.config.Dim, t.problem.K)
+	if err := t.checkShape(x0); err != nil {
+		return nil, err
 	}
 	run := &trainRun{t: t, start: time.Now()}
 	var err error
@@ -45,9 +44,11 @@ func (t *Trainer) TrainFrom(x0 Point) (*Result, error) {
 
 // trainRun is the state of one Train call.
 type trainRun struct {
-	t      *Trainer
-	start  time.Time
-	result *Result
+	t     *Trainer
+	start time.Time
+	// measuring is the time spent in record (distances and metrics), not training.
+	measuring time.Duration
+	result    *Result
 }
 
 // evaluate runs the value-and-gradient graph at x (tensors of the config's dtype).
@@ -64,16 +65,26 @@ func (r *trainRun) evaluate(x []*tensors.Tensor) (f float64, grad []*tensors.Ten
 }
 
 // record appends a trajectory point (and makes it the result) for the point x.
-func (r *trainRun) record(step int, x Point, f, gnorm float64) {
+func (r *trainRun) record(step int, x Point, f, gnorm float64) error {
+	begin := time.Now()
+	defer func() { r.measuring += time.Since(begin) }()
 	o := r.t.optimum
 	rec := Record{Step: step, Objective: f, GradNorm: gnorm, ObjectiveGap: (f - o.Objective) / math.Abs(o.Objective),
-		Distance: r.t.problem.DistanceTo(x, o), Seconds: time.Since(r.start).Seconds()}
+		Distance: r.t.problem.DistanceTo(x, o), Seconds: (begin.Sub(r.start) - r.measuring).Seconds()}
 	if r.result == nil {
 		r.result = &Result{}
+	}
+	if r.t.config.Metrics {
+		met, err := collapse.Compute(r.t.problem.K, x.H, r.t.samples, x.W, x.B, nil)
+		if err != nil {
+			return fmt.Errorf("ufm: collapse metrics at step %d: %w", step, err)
+		}
+		rec.Metrics = met
 	}
 	r.result.Point, r.result.Record = x, rec
 	r.result.Converged = gnorm <= r.t.config.GradTol
 	r.result.Trajectory = append(r.result.Trajectory, rec)
+	return nil
 }
 
 func (r *trainRun) descend(x0 Point) error {
@@ -87,7 +98,9 @@ func (r *trainRun) descend(x0 Point) error {
 		if err != nil {
 			return fmt.Errorf("%w (step %d)", err, step)
 		}
-		r.record(step, tensorsPoint(x, r.t.problem.K, cfg.Dim), f, gnorm)
+		if err := r.record(step, tensorsPoint(x, r.t.problem.K, cfg.Dim), f, gnorm); err != nil {
+			return err
+		}
 		if gnorm <= cfg.GradTol || graphConverged || step >= cfg.MaxSteps {
 			r.result.Stop = "MaxSteps"
 			if gnorm <= cfg.GradTol || graphConverged {
@@ -128,7 +141,10 @@ func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
 	cfg := c.run.t.config
 	gnorm := floats.Norm(loc.Gradient, 2)
 	if cfg.TrackEvery > 0 && c.iter%cfg.TrackEvery == 0 || gnorm <= cfg.GradTol {
-		c.run.record(c.iter, unflatten(loc.X, c.run.t.problem.K, cfg.Dim), loc.F, gnorm)
+		if err := c.run.record(c.iter, unflatten(loc.X, c.run.t.problem.K, cfg.Dim), loc.F, gnorm); err != nil {
+			c.err = err
+			return optimize.Failure
+		}
 	}
 	if gnorm <= cfg.GradTol {
 		return optimize.GradientThreshold
@@ -164,7 +180,9 @@ func (r *trainRun) lbfgs(x0 Point) error {
 	if conv.err != nil {
 		return conv.err
 	}
-	r.record(0, x0, f0, floats.Norm(g0, 2))
+	if err := r.record(0, x0, f0, floats.Norm(g0, 2)); err != nil {
+		return err
+	}
 	if r.result.Converged || cfg.MaxSteps == 0 {
 		return nil
 	}
@@ -177,7 +195,9 @@ func (r *trainRun) lbfgs(x0 Point) error {
 		// The last major iteration was not recorded (stopped by MaxSteps or a line search
 		// that could make no progress at the limit of floating-point accuracy).
 		x := res.Location
-		r.record(conv.iter, unflatten(x.X, k, cfg.Dim), x.F, floats.Norm(x.Gradient, 2))
+		if err := r.record(conv.iter, unflatten(x.X, k, cfg.Dim), x.F, floats.Norm(x.Gradient, 2)); err != nil {
+			return err
+		}
 	}
 	r.result.Stop = res.Status.String()
 	if err != nil {

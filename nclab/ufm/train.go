@@ -11,6 +11,9 @@ import (
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
 	"github.com/gomlx/gomlx/core/tensors"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/labelset"
 )
 
 // Method is the optimiser of the UFM trainer.
@@ -74,6 +77,9 @@ type TrainConfig struct {
 	// and last point). Gradient descent rounds it up to a multiple of 10, the number of
 	// steps compiled into one graph call.
 	TrackEvery int
+	// Metrics adds the collapse metrics of METHOD.md §5 (nclab/collapse, on H with W
+	// and b) to every trajectory record.
+	Metrics bool
 }
 
 // DefaultTrainConfig is gradient descent with momentum 0.9 in float64.
@@ -96,6 +102,8 @@ func (c TrainConfig) validate(p Problem) error {
 		return fmt.Errorf("ufm: momentum %v outside [0, 1)", c.Momentum)
 	case c.MaxSteps < 0 || c.TrackEvery < 0:
 		return fmt.Errorf("ufm: max steps %d and track-every %d must be >= 0", c.MaxSteps, c.TrackEvery)
+	case c.Metrics && p.Counts[1] == 0:
+		return fmt.Errorf("ufm: collapse metrics need multiplicity-1 samples (class means), and counts give n_1 = 0")
 	case !(c.GradTol >= 0) || !(c.InitScale >= 0):
 		return fmt.Errorf("ufm: grad tolerance %v and init scale %v must be >= 0", c.GradTol, c.InitScale)
 	}
@@ -110,8 +118,11 @@ type Record struct {
 	// ObjectiveGap is (f - f*)/|f*| against the closed form.
 	ObjectiveGap float64 `json:"objective_gap"`
 	Distance
-	// Seconds is the wall time since training started.
+	// Seconds is the wall time spent training so far (the measurements of the
+	// trajectory excluded).
 	Seconds float64 `json:"seconds"`
+	// Metrics are the collapse metrics at this point when TrainConfig.Metrics is set.
+	Metrics *collapse.Metrics `json:"-"`
 }
 
 // Result is the end of a training run.
@@ -227,12 +238,15 @@ type Trainer struct {
 	problem Problem
 	config  TrainConfig
 	optimum *Optimum
+	samples []labelset.Set
 	targets *tensors.Tensor
 	// valueAndGradient: (W, H, b, Y) -> (f, dW, dH, db, ||grad||).
 	valueAndGradient *Exec
 	// descend: (W, H, b, vW, vH, vb, Y) -> the same six after `unroll` steps of gradient
 	// descent (fewer once the gradient norm is <= GradTol), and the steps taken.
 	descend *Exec
+	// hvp: (W, H, b, vW, vH, vb, Y) -> Hessian times v, built on first use.
+	hvp *Exec
 }
 
 // NewTrainer validates p and config, solves the closed form (for the distances in the
@@ -250,6 +264,7 @@ func NewTrainer(backend compute.Backend, p Problem, config TrainConfig) (*Traine
 	}
 	t := &Trainer{backend: backend, problem: p, config: config, optimum: o}
 	sets := p.Samples()
+	t.samples = sets
 	y := make([]float64, len(sets)*p.K)
 	for i, s := range sets {
 		for _, c := range s {
