@@ -3,6 +3,7 @@ package plots
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -27,7 +28,7 @@ func Curves(title, xLabel, yLabel string, logY bool, series ...Series) (*plot.Pl
 	p := newPlot(title, xLabel, yLabel)
 	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = DecadeTicks{}
 	}
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
@@ -81,4 +82,52 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
 	return p
+}
+
+// DecadeTicks marks a log axis at powers of ten, labelled "0.01", "1", "100" or "1e-06"
+// (every second or third decade when the axis spans many), with unlabelled minor ticks
+// at 2..9 times each power inside the range.
+type DecadeTicks struct{}
+
+// Ticks implements plot.Ticker for min, max > 0.
+func (DecadeTicks) Ticks(min, max float64) []plot.Tick {
+	if !(min > 0) || !(max >= min) {
+		return nil
+	}
+	lo, hi := int(math.Floor(math.Log10(min))), int(math.Ceil(math.Log10(max)))
+	step := 1
+	switch decades := hi - lo; {
+	case decades > 16:
+		step = 4
+	case decades > 10:
+		step = 3
+	case decades > 6:
+		step = 2
+	}
+	var ticks []plot.Tick
+	for k := lo; k <= hi; k++ {
+		v := math.Pow10(k)
+		if v >= min*(1-1e-12) && v <= max*(1+1e-12) {
+			label := ""
+			if (k-lo)%step == 0 {
+				label = decadeLabel(k)
+			}
+			ticks = append(ticks, plot.Tick{Value: v, Label: label})
+		}
+		if step == 1 {
+			for m := 2; m <= 9; m++ {
+				if w := float64(m) * v; w >= min && w <= max {
+					ticks = append(ticks, plot.Tick{Value: w})
+				}
+			}
+		}
+	}
+	return ticks
+}
+
+func decadeLabel(k int) string {
+	if k >= -3 && k <= 4 {
+		return strconv.FormatFloat(math.Pow10(k), 'f', -1, 64)
+	}
+	return fmt.Sprintf("1e%+03d", k)
 }

@@ -368,3 +368,32 @@ func TestSVG(t *testing.T) {
 		t.Error("zero width gave no error")
 	}
 }
+
+func TestDecadeTicks(t *testing.T) {
+	// 3e-4 .. 2: decades 1e-4 .. 1 inside; labels 0.001, 0.01, 0.1, 1 and minor ticks.
+	var labels []string
+	minor := 0
+	for _, tick := range (DecadeTicks{}).Ticks(3e-4, 2) {
+		if tick.Label != "" {
+			labels = append(labels, tick.Label)
+		} else {
+			minor++
+		}
+	}
+	if got := strings.Join(labels, " "); got != "0.001 0.01 0.1 1" {
+		t.Errorf("labels %q, want \"0.001 0.01 0.1 1\"", got)
+	}
+	if minor != 7+8*3+1 { // 4e-4..9e-4, 2e-3..9e-3, ..., 2e-1..9e-1, 2
+		t.Errorf("%d minor ticks, want %d", minor, 7+8*3+1)
+	}
+	// 16 decades: labels every third decade, in exponent form below 1e-3.
+	labels = nil
+	for _, tick := range (DecadeTicks{}).Ticks(1e-15, 2) {
+		if tick.Label != "" {
+			labels = append(labels, tick.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "1e-15 1e-12 1e-09 1e-06 0.001 1" {
+		t.Errorf("labels %q", got)
+	}
+}

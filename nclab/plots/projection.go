@@ -414,9 +414,14 @@ func scatter(title string, p *Projection, ref Reference, view func([]float64) (f
 		}
 	}
 	// Legend entries explaining the marker kinds.
-	hollow, _ := plotter.NewScatter(plotter.XYs{{}})
-	hollow.Shape, hollow.Radius, hollow.Color = draw.RingGlyph{}, vg.Points(4.5), color.Black
-	pl.Legend.Add(ref.String(), hollow)
+	for _, s := range summaries {
+		if s.hasRef {
+			hollow, _ := plotter.NewScatter(plotter.XYs{{}})
+			hollow.Shape, hollow.Radius, hollow.Color = draw.RingGlyph{}, vg.Points(4.5), color.Black
+			pl.Legend.Add(ref.String(), hollow)
+			break
+		}
+	}
 	or, _ := plotter.NewScatter(plotter.XYs{{}})
 	or.Shape, or.Radius, or.Color = draw.PlusGlyph{}, vg.Points(4), color.Black
 	pl.Legend.Add("origin", or)
