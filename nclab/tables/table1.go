@@ -3,6 +3,7 @@ package tables
 import (
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 )
@@ -78,7 +79,14 @@ func (t *Table1) HTML() string {
 	return htmlTable(t.Title, header, body, 0, 1)
 }
 
-func percent(v float64) string { return fmt.Sprintf("%.1f", 100*v) }
+// percent formats a fraction as a percentage with one decimal; NaN (not measured)
+// shows as a dash.
+func percent(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", 100*v)
+}
 
 // markdown renders a table whose columns listed in left are left-aligned text and the
 // others right-aligned numbers.

@@ -6,10 +6,11 @@ import "fmt"
 // evaluated on the test set.
 type HeadResult struct {
 	// SoftmaxIoU is the paper's "IoU": the mean over test samples of
-	// sum_{k in S} softmax(z)_k (METHOD.md §8), in [0, 1].
+	// sum_{k in S} softmax(z)_k (METHOD.md §8), in [0, 1]; NaN when not measured
+	// (shown as a dash), as for an architecture counted but not trained.
 	SoftmaxIoU float64 `json:"softmax_iou"`
 	// Jaccard is the mean of |S ∩ Ŝ| / |S ∪ Ŝ| over test samples, in [0, 1], with Ŝ
-	// the ONN prediction (see HeadResultFromRun).
+	// the ONN prediction (see HeadResultFromRun); NaN when not measured.
 	Jaccard float64 `json:"jaccard"`
 	// TrainableParams counts the trainable parameters of the whole network.
 	TrainableParams int `json:"trainable_params"`

@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -34,6 +35,12 @@ func TestTable2Rendering(t *testing.T) {
 	}
 	if !strings.Contains(md, "|---|---|---:|---:|---:|---:|---:|---:|---:|---|") {
 		t.Errorf("alignment row:\n%s", md)
+	}
+	nan := math.NaN()
+	counted := Table2{Rows: []Table2Row{{Dataset: "MNIST", Architecture: "ResNet18",
+		Learned: HeadResult{SoftmaxIoU: nan, Jaccard: nan, TrainableParams: 1000}, ETF: HeadResult{SoftmaxIoU: nan, Jaccard: nan, TrainableParams: 793}}}}
+	if md := counted.Markdown(); !strings.Contains(md, "| MNIST | ResNet18 | – | – | – | – | 1000 | 793 | 20.7 |  |") {
+		t.Errorf("parameters-only row:\n%s", md)
 	}
 	if got := (Table2Row{}).ParametersSaved(); got != 0 {
 		t.Errorf("empty row saves %v", got)
