@@ -17,6 +17,20 @@ type Series struct {
 	X, Y []float64
 }
 
+// PositiveSeries is a Series of the points with a finite y > 0: the points a log axis
+// can show. Collapse metrics hit exactly 0 (a label set with one sample has no
+// within-set spread), which a log axis cannot draw.
+func PositiveSeries(name string, x, y []float64) Series {
+	s := Series{Name: name}
+	for i := range min(len(x), len(y)) {
+		if y[i] > 0 && !math.IsInf(y[i], 1) {
+			s.X = append(s.X, x[i])
+			s.Y = append(s.Y, y[i])
+		}
+	}
+	return s
+}
+
 // Curves draws each series as a line (with a marker per point when a series has at
 // most 40 points) under a legend. With logY the y axis is log10-scaled and every y must
 // be positive and finite; otherwise y values must be finite. Collapse metrics against
@@ -70,9 +84,52 @@ func Curves(title, xLabel, yLabel string, logY bool, series ...Series) (*plot.Pl
 			p.Legend.Add(s.Name, line)
 		}
 	}
-	p.Legend.Top = true
+	placeLegend(p, series, logY)
 	p.Add(plotter.NewGrid())
 	return p, nil
+}
+
+// placeLegend puts the legend in the corner whose box (about 40 % of the width, a
+// line per series) covers the fewest data points.
+func placeLegend(p *plot.Plot, series []Series, logY bool) {
+	xmin, xmax, ymin, ymax := math.Inf(1), math.Inf(-1), math.Inf(1), math.Inf(-1)
+	ty := func(y float64) float64 {
+		if logY {
+			return math.Log10(y)
+		}
+		return y
+	}
+	for _, s := range series {
+		for i := range s.X {
+			xmin, xmax = math.Min(xmin, s.X[i]), math.Max(xmax, s.X[i])
+			ymin, ymax = math.Min(ymin, ty(s.Y[i])), math.Max(ymax, ty(s.Y[i]))
+		}
+	}
+	width, height := 0.4, math.Min(0.9, 0.07*float64(len(series))+0.02)
+	best := -1
+	for _, corner := range []struct{ left, top bool }{{false, true}, {true, true}, {false, false}, {true, false}} {
+		covered := 0
+		for _, s := range series {
+			for i := range s.X {
+				x, y := 0.5, 0.5
+				if xmax > xmin {
+					x = (s.X[i] - xmin) / (xmax - xmin)
+				}
+				if ymax > ymin {
+					y = (ty(s.Y[i]) - ymin) / (ymax - ymin)
+				}
+				inX := (corner.left && x <= width) || (!corner.left && x >= 1-width)
+				inY := (corner.top && y >= 1-height) || (!corner.top && y <= height)
+				if inX && inY {
+					covered++
+				}
+			}
+		}
+		if best < 0 || covered < best {
+			best = covered
+			p.Legend.Left, p.Legend.Top = corner.left, corner.top
+		}
+	}
 }
 
 // newPlot returns an empty plot with a title and axis labels.

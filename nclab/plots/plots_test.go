@@ -397,3 +397,10 @@ func TestDecadeTicks(t *testing.T) {
 		t.Errorf("labels %q", got)
 	}
 }
+
+func TestPositiveSeries(t *testing.T) {
+	s := PositiveSeries("nc", []float64{1, 2, 3, 4, 5}, []float64{0.5, 0, -1, math.NaN(), 2})
+	if fmt.Sprint(s.X, s.Y) != "[1 5] [0.5 2]" {
+		t.Errorf("kept %v %v, want x [1 5] y [0.5 2]", s.X, s.Y)
+	}
+}
