@@ -387,3 +387,56 @@ func TestZeroBetweenClass(t *testing.T) {
 		t.Errorf("NC1 = %v with equal class means, want NaN / null", met.NC1)
 	}
 }
+
+// TestAngleSkippedWhenTooManySubsets: with K = 30 and a set of 15 labels the
+// denominator would need C(30, 15) = 155,117,520 angles; it is skipped with a note and
+// gamma_15 is still reported.
+func TestAngleSkippedWhenTooManySubsets(t *testing.T) {
+	const k, d = 30, 3
+	var rows []float64
+	var sets []labelset.Set
+	for c := range k {
+		rows = append(rows, float64(c), 1, float64(c%3))
+		sets = append(sets, labelset.Set{c})
+	}
+	big := labelset.MustNew(k, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14)
+	rows = append(rows, 1, 2, 3)
+	sets = append(sets, big)
+	met := computeRows(t, k, d, rows, sets, nil, nil, nil)
+	if _, ok := met.Angle[15]; ok || len(met.Notes) == 0 || !strings.Contains(strings.Join(met.Notes, ";"), "angle metric for m = 15 skipped") {
+		t.Errorf("angle %v, notes %v: want the m = 15 angle skipped with a note", met.Angle, met.Notes)
+	}
+	if _, ok := met.Gamma[15]; !ok {
+		t.Error("gamma_15 missing")
+	}
+}
+
+// TestResultMidStream: Result may be called between batches and the accumulation
+// goes on; the final result equals Compute on everything.
+func TestResultMidStream(t *testing.T) {
+	const k, d = 3, 4
+	rng := rand.New(rand.NewPCG(11, 12))
+	var rows []float64
+	var sets []labelset.Set
+	for i := range 60 {
+		s := labelset.All(k, 1+i%2)[rng.IntN(3)]
+		for j := range d {
+			rows = append(rows, float64(s[0]*j)+rng.NormFloat64())
+		}
+		sets = append(sets, s)
+	}
+	acc, _ := NewAccumulator(k, d, nil)
+	acc.Add(rows[:30*d], sets[:30])
+	if _, err := acc.Result(nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	acc.Add(rows[30*d:], sets[30:])
+	streamed, err := acc.Result(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	met := computeRows(t, k, d, rows, sets, nil, nil, nil)
+	if math.Abs(streamed.NC1-met.NC1) > 1e-12*met.NC1 || math.Abs(streamed.NCm[2]-met.NCm[2]) > 1e-12*met.NCm[2] {
+		t.Errorf("mid-stream Result changed the outcome: NC1 %g vs %g, NC_2 %g vs %g", streamed.NC1, met.NC1, streamed.NCm[2], met.NCm[2])
+	}
+}
