@@ -81,7 +81,10 @@ func FitOvA(backend compute.Backend, k int, features *mat.Dense, sets []labelset
 // FitOvATuned holds out opts.HoldoutFraction of the training samples (seeded), trains the
 // heads on the rest, and sets Threshold to the value of {0.05, 0.10, …, 0.95} that
 // maximises the sample-averaged F1 on the held-out samples (ties: nearest to 0.5).
-// FitFLOPs includes the threshold search.
+// FitFLOPs includes the threshold search. On features of a trained network the held-out
+// samples were still seen by the network that produced them, so their features are
+// "training-like"; the tuned threshold can only correct the heads' calibration, not
+// the train/test shift of the features.
 func FitOvATuned(backend compute.Backend, k int, features *mat.Dense, sets []labelset.Set, opts OvAOptions) (*OvA, error) {
 	n, d := features.Dims()
 	if err := checkLabels(k, n, sets, "training"); err != nil {
