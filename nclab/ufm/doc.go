@@ -19,6 +19,18 @@
 //     (nclab/etf, METHOD.md §4) of row norm sqrt(rho), h_i = c_m sum_{k in S_i} w_k.
 //   - Problem.Objective evaluates f(W, H, b) and its gradient in float64 (the reference
 //     for the GoMLX graph and for the stationarity check of Optimum.Point).
+//   - Problem.ObjectiveGraph is the same f as a GoMLX graph (the loss from nclab/loss).
+//   - Trainer (NewTrainer, Train, TrainFrom) minimises f on a GoMLX backend: full-batch
+//     gradient descent with heavy-ball or Nesterov momentum (10 steps compiled into one
+//     graph call), or L-BFGS (gonum/optimize over the graph's loss and gradient); float32
+//     or float64; seeded Gaussian initialisation (Problem.InitialPoint); stops on a
+//     gradient-norm tolerance (or a relative objective gap, for timing). The Result
+//     carries a trajectory of Records: objective, gradient norm, gap to f*, Distance to
+//     the closed form (rho, c_m estimates, Gram error of W, feature error) and, with
+//     TrainConfig.Metrics, every collapse metric of METHOD.md §5 (nclab/collapse).
+//   - Theorem 2 tools: Trainer.HessianVectorProduct (autodiff of <grad f, v>),
+//     Trainer.LowestCurvature (Lanczos), Problem.CurvatureAtZero (the closed-form lowest
+//     curvature at W = H = 0, negative exactly below Problem.ExistenceThreshold).
 //
 // Features are stored one sample per row (N x d), the transpose of METHOD.md's H.
 package ufm

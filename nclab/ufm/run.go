@@ -101,10 +101,14 @@ func (r *trainRun) descend(x0 Point) error {
 		if err := r.record(step, tensorsPoint(x, r.t.problem.K, cfg.Dim), f, gnorm); err != nil {
 			return err
 		}
-		if gnorm <= cfg.GradTol || graphConverged || step >= cfg.MaxSteps {
-			r.result.Stop = "MaxSteps"
-			if gnorm <= cfg.GradTol || graphConverged {
+		if gnorm <= cfg.GradTol || graphConverged || r.closeEnough(f) || step >= cfg.MaxSteps {
+			switch {
+			case gnorm <= cfg.GradTol || graphConverged:
 				r.result.Stop, r.result.Converged = "GradientThreshold", true
+			case r.closeEnough(f):
+				r.result.Stop = "ObjectiveGap"
+			default:
+				r.result.Stop = "MaxSteps"
 			}
 			return nil
 		}
@@ -126,6 +130,12 @@ func (r *trainRun) descend(x0 Point) error {
 	}
 }
 
+// closeEnough reports whether f is within StopGap of f* (relative).
+func (r *trainRun) closeEnough(f float64) bool {
+	o := r.t.optimum
+	return r.t.config.StopGap > 0 && (f-o.Objective)/math.Abs(o.Objective) <= r.t.config.StopGap
+}
+
 // gradConverger stops L-BFGS when the Euclidean gradient norm reaches GradTol and
 // records the trajectory every TrackEvery major iterations.
 type gradConverger struct {
@@ -140,7 +150,7 @@ func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
 	c.iter++
 	cfg := c.run.t.config
 	gnorm := floats.Norm(loc.Gradient, 2)
-	if cfg.TrackEvery > 0 && c.iter%cfg.TrackEvery == 0 || gnorm <= cfg.GradTol {
+	if cfg.TrackEvery > 0 && c.iter%cfg.TrackEvery == 0 || gnorm <= cfg.GradTol || c.run.closeEnough(loc.F) {
 		if err := c.run.record(c.iter, unflatten(loc.X, c.run.t.problem.K, cfg.Dim), loc.F, gnorm); err != nil {
 			c.err = err
 			return optimize.Failure
@@ -148,6 +158,9 @@ func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
 	}
 	if gnorm <= cfg.GradTol {
 		return optimize.GradientThreshold
+	}
+	if c.run.closeEnough(loc.F) {
+		return optimize.FunctionThreshold
 	}
 	return optimize.NotTerminated
 }
@@ -200,6 +213,9 @@ func (r *trainRun) lbfgs(x0 Point) error {
 		}
 	}
 	r.result.Stop = res.Status.String()
+	if res.Status == optimize.FunctionThreshold {
+		r.result.Stop = "ObjectiveGap"
+	}
 	if err != nil {
 		// Typically the line search making no progress at the floating-point floor.
 		r.result.Stop = err.Error()

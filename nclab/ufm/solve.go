@@ -66,13 +66,7 @@ func (p Problem) Solve() (*Optimum, error) {
 		}
 		return math.Log(p.LambdaH*sum) - math.Log(p.LambdaW), dsum / sum
 	}
-	// At rho -> 0 every c_m -> 1/(lH N q_m): a non-trivial root exists iff h(-inf) > 0.
-	var limit float64
-	for _, m := range ms {
-		c0 := 1 / p.cScale(m)
-		limit += weight[m] * c0 * c0
-	}
-	if p.LambdaH*limit <= p.LambdaW {
+	if p.LambdaW >= p.ExistenceThreshold() {
 		opt.Trivial = true
 		for _, m := range ms {
 			opt.C[m] = 0
@@ -104,6 +98,33 @@ func (p Problem) Solve() (*Optimum, error) {
 	}
 	opt.Objective = p.objective(opt)
 	return opt, nil
+}
+
+// ExistenceThreshold is the value of lW at and above which only W = H = 0 is optimal
+// (METHOD.md §3): lW < sum_m n_m C(K-2, m-1) / (lH N^2) for PAL. In general it is
+// lH sum_m n_m C(K-2, m-1) c_m(0)^2 with c_m(0) = 1/(lH N q_m), the limit of (E_m) as
+// rho -> 0 (q_m = m for PAL-N; N -> 1 without the 1/N).
+func (p Problem) ExistenceThreshold() float64 {
+	var limit float64
+	for _, m := range p.Multiplicities() {
+		c0 := 1 / p.cScale(m)
+		limit += float64(p.Counts[m]) * binomial(p.K-2, m-1) * c0 * c0
+	}
+	return p.LambdaH * limit
+}
+
+// CurvatureAtZero is the smallest eigenvalue of the Hessian of f at the critical point
+// W = H = 0, b = 0. There the W-H block is [[lW I, C], [C^T, lH I]] with
+// C = (1/N) G^T (x) I_d, where G (N x K) holds the loss gradients at zero logits,
+// q_m^{-1} ((m/K) 1 - y_i); by symmetry G^T G = alpha (I - 11^T/K) with
+// alpha = sum_i ||g_i||^2/(K-1) = sum_m n_m C(K-2, m-1)/q_m^2. Its lowest eigenvalue is
+// (lW + lH)/2 - sqrt(((lW - lH)/2)^2 + alpha/N^2); the b block adds lb (along 1).
+// It is negative, making W = H = 0 a strict saddle (Theorem 2), exactly when
+// lW < ExistenceThreshold().
+func (p Problem) CurvatureAtZero() float64 {
+	coupling := p.ExistenceThreshold() * p.LambdaH // alpha/N^2 = sum_m n_m C(K-2,m-1) / (N q_m)^2
+	wh := (p.LambdaW+p.LambdaH)/2 - math.Sqrt(math.Pow((p.LambdaW-p.LambdaH)/2, 2)+coupling)
+	return math.Min(wh, p.LambdaB)
 }
 
 // cScale is the factor s q_m in (E_m): s c q_m (m e^x + K - m) = K with s = lH N

@@ -116,6 +116,15 @@ func TestSolveMultiClass(t *testing.T) {
 func TestSolveExistenceThreshold(t *testing.T) {
 	p := Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaH: 1e-2, LambdaB: 1e-2}
 	threshold := 7 / (1e-2 * 24 * 24)
+	if e := relErr(p.ExistenceThreshold(), threshold); e > 1e-15 {
+		t.Errorf("ExistenceThreshold = %.17g, want 7/(lH N^2) = %.17g", p.ExistenceThreshold(), threshold)
+	}
+	// PAL-N divides each term by m^2: (3 + 2*2/4) / (lH N^2).
+	pn := p
+	pn.Normalized = true
+	if e := relErr(pn.ExistenceThreshold(), 4/(1e-2*24*24)); e > 1e-15 {
+		t.Errorf("PAL-N ExistenceThreshold = %.17g, want 4/(lH N^2)", pn.ExistenceThreshold())
+	}
 	p.LambdaW = threshold * (1 - 1e-6)
 	below, err := p.Solve()
 	if err != nil {

@@ -69,6 +69,10 @@ type TrainConfig struct {
 	// GradTol stops training once the Euclidean norm of the full gradient (W, H, b
 	// together) is at most GradTol.
 	GradTol float64
+	// StopGap, when > 0, also stops training once the relative objective error
+	// (f - f*)/|f*| against the closed form is at most StopGap (checked at every
+	// trajectory record; used to time "reaching f* to 1e-6").
+	StopGap float64
 	// InitScale is the standard deviation of the Gaussian initialisation of W and H
 	// (b starts at 0); Seed makes it reproducible.
 	InitScale float64
@@ -104,8 +108,8 @@ func (c TrainConfig) validate(p Problem) error {
 		return fmt.Errorf("ufm: max steps %d and track-every %d must be >= 0", c.MaxSteps, c.TrackEvery)
 	case c.Metrics && p.Counts[1] == 0:
 		return fmt.Errorf("ufm: collapse metrics need multiplicity-1 samples (class means), and counts give n_1 = 0")
-	case !(c.GradTol >= 0) || !(c.InitScale >= 0):
-		return fmt.Errorf("ufm: grad tolerance %v and init scale %v must be >= 0", c.GradTol, c.InitScale)
+	case !(c.GradTol >= 0) || !(c.InitScale >= 0) || !(c.StopGap >= 0):
+		return fmt.Errorf("ufm: grad tolerance %v, stop gap %v and init scale %v must be >= 0", c.GradTol, c.StopGap, c.InitScale)
 	}
 	return nil
 }
@@ -131,8 +135,8 @@ type Result struct {
 	Record
 	// Converged is true when the gradient norm reached GradTol within MaxSteps.
 	Converged bool `json:"converged"`
-	// Stop says why training ended: "GradientThreshold", "MaxSteps" or the optimiser's
-	// status or error (L-BFGS).
+	// Stop says why training ended: "GradientThreshold", "ObjectiveGap", "MaxSteps" or
+	// the optimiser's status or error (L-BFGS).
 	Stop       string   `json:"stop"`
 	Trajectory []Record `json:"trajectory"`
 }
@@ -180,7 +184,7 @@ func (p Problem) DistanceTo(x Point, o *Optimum) Distance {
 	s := make([]float64, d)
 	counts := map[int]int{}
 	var featErr, featNorm float64
-	for i, set := range p.Samples() {
+	for i, set := range p.Samples() { // Samples is the row order of H
 		clear(s)
 		for _, c := range set {
 			for j := range s {

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# UFM benchmark, GoMLX (pure-Go backend, SIMD) beside PyTorch 1.13 CPU (2 threads), in
+# one run so both see the same machine load:
+#   * time to reach (f - f*)/|f*| <= 1e-6, K=10, d=64, n_1=100, n_2=20, lambdas 5e-3,
+#     gradient descent lr 5 momentum 0.9, and L-BFGS; float64;
+#   * time of one gradient-descent step at N=10,000, float32 and float64.
+# Go: BenchmarkUFMTimeToAccuracy and BenchmarkUFMStep in nclab/ufm/bench_test.go;
+# PyTorch: bench/ufm_torch.py. Prints a table; ratio = PyTorch time / Go time (> 1: Go
+# is faster); rows "@1thread" are PyTorch with 1 thread against the same Go number.
+# BENCHTIME (default 3s) sets go test -benchtime.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+go run ./nclab/cmd/nclab ufm solve --classes 10 --counts 1:100,2:20 \
+	--lambda-w 5e-3 --lambda-h 5e-3 --lambda-b 5e-3 --json >"$out/solve.json"
+fstar=$(/usr/bin/python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["objective"]))' "$out/solve.json")
+echo "f* = $fstar (closed form); $(go version)"
+
+go test -run '^$' -bench 'UFM' -benchtime "${BENCHTIME:-3s}" -count 1 ./nclab/ufm/ | tee "$out/go.txt"
+/usr/bin/python3 bench/ufm_torch.py --fstar "$fstar" | tee "$out/torch.jsonl"
+/usr/bin/python3 bench/ufm_torch.py --fstar "$fstar" --threads 1 | tee -a "$out/torch.jsonl"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+/usr/bin/python3 - "$out/go.txt" "$out/torch.jsonl" <<'PY'
+import json, re, sys
+go = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"BenchmarkUFM(\w+)/(\S+?)-\d+\s+\d+\s+([\d.]+) ns/op\s+([\d.]+) (\S+)", line)
+    if not m:
+        continue
+    kind, name, ns_op, metric, unit = m.groups()
+    if kind == "TimeToAccuracy":
+        go["time_to_1e-6/" + name] = (float(ns_op) / 1e9, int(float(metric)))
+    else:
+        go["step/" + name.replace("Float", "float")] = (float(metric) / 1e9, None)
+torch = {}
+for line in open(sys.argv[2]):
+    r = json.loads(line)
+    if "bench" in r:
+        torch[r["bench"]] = (r["seconds"], r.get("steps"))
+for key in list(torch):  # compare the 1-thread PyTorch run with the same Go number
+    base, _, tag = key.partition("@")
+    if tag and base in go:
+        go[key] = go[base]
+print("\n| benchmark | GoMLX (s) | steps | PyTorch (s) | steps | PyTorch / GoMLX |")
+print("|---|---|---|---|---|---|")
+for key in sorted(set(go) | set(torch)):
+    g, t = go.get(key), torch.get(key)
+    ratio = "%.2f" % (t[0] / g[0]) if g and t else "-"
+    fmt = lambda x: ("%.4g" % x[0], str(x[1] or "")) if x else ("-", "")
+    print("| %s | %s | %s | %s | %s | %s |" % ((key,) + fmt(g) + fmt(t) + (ratio,)))
+PY
