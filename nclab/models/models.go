@@ -41,8 +41,9 @@ type Config struct {
 	// dense layer (default 512); Depth the MLP's number of hidden layers (default 3).
 	Hidden, Depth int
 
-	// Widths overrides the convolution widths of the plain CNNs: smallcnn takes
-	// two (the third is d), cnn5 four. Empty: 32-64 and 32-64-128-256.
+	// Widths overrides the convolution widths: smallcnn and convmlp take two
+	// (for smallcnn a third one is d), cnn5 four (a fifth is d). Empty: 32-64
+	// and 32-64-128-256.
 	Widths []int
 
 	Seed int64 // seeds the initial weights (same seed, same weights)
@@ -80,8 +81,11 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 	if cfg.Height < 1 || cfg.Width < 1 || cfg.Channels < 1 {
 		return nil, fmt.Errorf("models: input %dx%dx%d, want positive height, width and channels", cfg.Height, cfg.Width, cfg.Channels)
 	}
-	if want := map[string]int{"smallcnn": 2, "cnn5": 4}[cfg.Arch]; len(cfg.Widths) > 0 {
-		if len(cfg.Widths) != want && len(cfg.Widths) != want+1 {
+	if want := map[string]int{"smallcnn": 2, "convmlp": 2, "cnn5": 4}[cfg.Arch]; len(cfg.Widths) > 0 {
+		if want == 0 {
+			return nil, fmt.Errorf("models: %s takes no convolution widths, got %v", cfg.Arch, cfg.Widths)
+		}
+		if len(cfg.Widths) != want && (len(cfg.Widths) != want+1 || cfg.Arch == "convmlp") {
 			return nil, fmt.Errorf("models: %s takes %d convolution widths before the feature dimension, got %v", cfg.Arch, want, cfg.Widths)
 		}
 		if len(cfg.Widths) == want+1 { // the last one is the feature dimension
@@ -155,7 +159,7 @@ func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, l
 	case "cnn5":
 		features = b.plainCNN(body, x, slices.Concat(m.convWidths([]int{32, 64, 128, 256}), []int{m.FeatureDim}), 4)
 	case "convmlp":
-		features = b.convMLP(body, x, m.Hidden, m.FeatureDim)
+		features = b.convMLP(body, x, m.convWidths([]int{32, 64}), m.Hidden, m.FeatureDim)
 	case "resnet18":
 		features = b.resNet(body, x, []int{2, 2, 2, 2}, false, m.FeatureDim)
 	case "resnet50":
@@ -256,10 +260,10 @@ func (b *builder) plainCNN(scope *model.Scope, x *Node, widths []int, pools int)
 	return conv.GlobalAvgPool(x)
 }
 
-// convMLP: two conv blocks (32, 64 channels, each pooled), flatten, a dense
-// layer of `hidden` units and one of d, each with BN + ReLU.
-func (b *builder) convMLP(scope *model.Scope, x *Node, hidden, d int) *Node {
-	for l, w := range []int{32, 64} {
+// convMLP: two conv blocks (widths, default 32 and 64 channels, each pooled),
+// flatten, a dense layer of `hidden` units and one of d, each with BN + ReLU.
+func (b *builder) convMLP(scope *model.Scope, x *Node, widths []int, hidden, d int) *Node {
+	for l, w := range widths {
 		s := scope.At("conv%d", l)
 		x = conv.MaxPool2D(relu(b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false))), 2)
 	}
