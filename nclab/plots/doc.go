@@ -6,7 +6,9 @@
 // an empty matrix) instead of drawing something wrong:
 //
 //   - Curves: collapse metrics against epochs or steps, log y axis when values span
-//     decades (NC1, NC2, NC3 and the angle ratio of METHOD.md §5 fall over decades).
+//     decades (NC1, NC2, NC3 and the angle ratio of METHOD.md §5 fall over decades),
+//     with DecadeTicks on log axes; PositiveSeries keeps the points a log axis can
+//     show. The legend goes to the emptiest corner.
 //   - Heatmap and GramHeatmap: a matrix with its values written in the cells; GramHeatmap
 //     draws the cosine Gram matrix of the rows of W or of the class means, to compare
 //     with the simplex ETF's 1 on the diagonal and -1/(K-1) off it (METHOD.md §4).
@@ -14,7 +16,8 @@
 //     multiplicity-1 class means (uncentred, so the origin stays the origin), each label
 //     set's mean drawn against the sum or the average of its tags' means — the
 //     tag-wise-average geometry of Theorem 1 (METHOD.md §3), like the paper's Figure 1.
-//   - ContactSheet: sample images with their label sets as captions.
+//   - ContactSheet: sample images with their label sets as captions (ImageFromFloats
+//     converts a float32 HWC image in [0, 1], e.g. from data.Set.Batch).
 //   - GroupedBars: one bar per method within each group, for the paper's tables.
 //   - PNG, SVG and GridPNG render plots to bytes.
 //
