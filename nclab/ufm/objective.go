@@ -79,3 +79,16 @@ func (x Point) Norm() float64 {
 	w, h, b := mat.Norm(x.W, 2), mat.Norm(x.H, 2), floats.Norm(x.B, 2)
 	return math.Sqrt(w*w + h*h + b*b)
 }
+
+// Plus returns x + alpha v (a new point; for stepping along a direction, such as the
+// negative-curvature direction of Trainer.LowestCurvature).
+func (x Point) Plus(alpha float64, v Point) Point {
+	var w, h mat.Dense
+	w.Scale(alpha, v.W)
+	w.Add(&w, x.W)
+	h.Scale(alpha, v.H)
+	h.Add(&h, x.H)
+	b := make([]float64, len(x.B))
+	floats.AddScaledTo(b, x.B, alpha, v.B)
+	return Point{W: &w, H: &h, B: b}
+}

@@ -76,9 +76,7 @@ func TestZeroIsStrictSaddle(t *testing.T) {
 		if lambda < 0 {
 			// Second order: f(e u) - f(0) = e^2 lambda / 2 + O(e^3).
 			const e = 1e-3
-			step := flatten(dir)
-			floats.Scale(e, step)
-			fe, _, _ := p.Objective(unflatten(step, p.K, d))
+			fe, _, _ := p.Objective(zero.Plus(e, dir))
 			if fe >= f0 {
 				t.Errorf("f along the negative-curvature direction: %.15g >= f(0) = %.15g", fe, f0)
 			}
