@@ -177,3 +177,36 @@ func (t *Trainer) writeArrays() error {
 	}
 	return nil
 }
+
+// ReadRun reads a run directory's summary.json and log.jsonl (the per-epoch
+// records, with every collapse and multi-label metric).
+func ReadRun(dir string) (*Summary, []Record, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	var s Summary
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, nil, fmt.Errorf("train: %s: %w", filepath.Join(dir, "summary.json"), err)
+	}
+	path := filepath.Join(dir, "log.jsonl")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: %w", err)
+	}
+	defer f.Close()
+	var records []Record
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for line := 1; sc.Scan(); line++ {
+		var r Record
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			return nil, nil, fmt.Errorf("train: %s:%d: %w", path, line, err)
+		}
+		records = append(records, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, nil, fmt.Errorf("train: %s: %w", path, err)
+	}
+	return &s, records, nil
+}

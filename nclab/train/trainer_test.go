@@ -200,8 +200,17 @@ func TestResumeEqualsUninterrupted(t *testing.T) {
 	if !reflect.DeepEqual(wa, wr) || !reflect.DeepEqual(ba, br) {
 		t.Errorf("classifier after resuming differs from the uninterrupted run's")
 	}
-	if _, err := os.Stat(filepath.Join(resumed.OutDir, "summary.json")); err != nil {
-		t.Errorf("resumed run wrote no summary: %v", err)
+	summary, records, err := ReadRun(resumed.OutDir)
+	if err != nil {
+		t.Fatalf("reading the resumed run directory: %v", err)
+	}
+	if len(records) != 2 || records[1].Epoch != 4 || !reflect.DeepEqual(summary.History, want.History) {
+		t.Errorf("run directory holds %d log records and history %+v, want epochs 2 and 4 as the uninterrupted run", len(records), summary.History)
+	}
+	for _, f := range []string{"train_features.npy", "train_labels.npy", "train_logits.npy", "classifier_w.npy", "classifier_b.npy"} {
+		if _, err := os.Stat(filepath.Join(resumed.OutDir, f)); err != nil {
+			t.Errorf("run directory lacks %s: %v", f, err)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -29,6 +30,8 @@ func runTrain(args []string, stdout io.Writer) error {
 	var lr, wd, penalty float64
 	var seed int64
 	var asJSON, resume, quiet bool
+	var widths string
+	var hidden int
 	fs.StringVar(&recipe.Dataset, "dataset", data.MNIST, "dataset: "+strings.Join(data.Datasets, ", "))
 	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes) or paper (reference settings, for a GPU): data size and training settings")
 	fs.StringVar(&recipe.Imbalance, "imbalance", "", "imbalance of the data (see nclab data build); empty: balanced")
@@ -43,6 +46,8 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.Float64Var(&wd, "wd", 0, "weight decay (default: the preset's)")
 	fs.Float64Var(&penalty, "feature-penalty", -1, "lambda_h of the feature penalty lambda_h sum_batch ||h||^2 (default: the preset's)")
 	fs.Int64Var(&seed, "seed", 0, "seed of the data, the weights and the batch order")
+	fs.StringVar(&widths, "widths", "", "convolution widths, comma-separated (smallcnn, convmlp: 2; cnn5: 4; default: the preset's or the architecture's)")
+	fs.IntVar(&hidden, "hidden", 0, "hidden width of the MLP and conv+MLP dense layers (default 512)")
 	fs.StringVar(&out, "out", "", "run directory (summary.json, log.jsonl, .npy arrays, checkpoint/)")
 	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its last checkpoint")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object on the last line")
@@ -60,6 +65,19 @@ func runTrain(args []string, stdout io.Writer) error {
 	recipe.Preset, recipe.Seed = preset, seed
 	if arch != "" {
 		cfg.Model = models.Config{Arch: arch}
+	}
+	if widths != "" {
+		cfg.Model.Widths = nil
+		for _, f := range strings.Split(widths, ",") {
+			w, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil {
+				return fmt.Errorf("--widths %q: %w", widths, err)
+			}
+			cfg.Model.Widths = append(cfg.Model.Widths, w)
+		}
+	}
+	if hidden != 0 {
+		cfg.Model.Hidden = hidden
 	}
 	if head != "" {
 		cfg.Model.Head = head
