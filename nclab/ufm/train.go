@@ -312,8 +312,8 @@ const unroll = 10
 
 // descendGraph runs `unroll` gradient-descent steps. Inputs x = (W, H, b), velocities
 // v, targets y; each step evaluates g = grad f(x), then v <- mu v + g and x <- x - lr v
-// (Nesterov: x <- x - lr (g + mu v)), except once ||g|| <= GradTol: then x and v stay
-// as they are. Outputs the new x, v and the number of steps that moved.
+// (Nesterov: x <- x - lr (g + mu v)), except once ||g|| <= GradTol: then x stays as it
+// is. Outputs the new x, v and the number of steps that moved.
 func (t *Trainer) descendGraph(inputs []*Node) []*Node {
 	cfg := t.config
 	x, v, y := inputs[0:3], inputs[3:6], inputs[6]
@@ -325,14 +325,16 @@ func (t *Trainer) descendGraph(inputs []*Node) []*Node {
 		grads := Gradient(f, x...)
 		moving := GreaterThan(gradientNorm(grads...), tol)
 		moved = Add(moved, ConvertDType(moving, dtypes.Int32))
+		// lr once moving, 0 once ||g|| <= GradTol: x then stays put (v keeps changing, but
+		// the run ends with this call, so it is never used).
+		lr := MulScalar(ConvertDType(moving, x[0].DType()), cfg.LearningRate)
 		for j := range 3 {
-			newV := Add(MulScalar(v[j], cfg.Momentum), grads[j])
-			dir := newV
+			v[j] = Add(MulScalar(v[j], cfg.Momentum), grads[j])
+			dir := v[j]
 			if cfg.Nesterov {
-				dir = Add(grads[j], MulScalar(newV, cfg.Momentum))
+				dir = Add(grads[j], MulScalar(v[j], cfg.Momentum))
 			}
-			x[j] = Where(moving, Sub(x[j], MulScalar(dir, cfg.LearningRate)), x[j])
-			v[j] = Where(moving, newV, v[j])
+			x[j] = Sub(x[j], Mul(dir, lr))
 		}
 	}
 	return append(append(slices.Clone(x), v...), moved)
