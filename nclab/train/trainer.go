@@ -80,6 +80,7 @@ type Trainer struct {
 	kind        loss.Kind
 	momentum    map[string]*model.Variable // by the parameter's path
 	step        *model.Exec
+	eval        *model.Exec // feature extraction, compiled once
 	checkpoints *checkpoint.Handler
 	startEpoch  int // first epoch still to run (0-based)
 	clock       time.Time
@@ -304,33 +305,39 @@ type Outputs struct {
 }
 
 // Evaluate returns the features and logits of every sample of s, in order,
-// with the batch norms in evaluation mode. It compiles a fresh graph each call
-// (the pure-Go backend may bake variable values into a cached graph, see
-// ENVIRONMENT.md), so it always sees the current weights.
+// with the batch norms in evaluation mode. Its graph takes the variables as
+// parameters (the store is marked as training for it, which in GoMLX v0.28
+// only stops the pure-Go backend from baking the variables' current values
+// into the graph as constants), so the one compiled graph always sees the
+// current weights; the last batch is padded to EvalBatchSize so that a single
+// shape is compiled.
 func (t *Trainer) Evaluate(s *data.Set) (*Outputs, error) {
-	exec, err := model.NewExec(t.backend, t.Model.Store, func(scope *model.Scope, x *Node) (*Node, *Node) {
-		return t.Model.Forward(scope, x, false)
-	})
-	if err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	if t.eval == nil {
+		exec, err := model.NewExec(t.backend, t.Model.Store, func(scope *model.Scope, x *Node) (*Node, *Node) {
+			scope.SetTraining(x.Graph(), true) // variables as parameters, see above
+			return t.Model.Forward(scope, x, false)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("train: %w", err)
+		}
+		t.eval = exec
 	}
-	defer exec.Finalize()
-	d, k := t.Model.FeatureDim, t.Model.K
+	d, k, bs := t.Model.FeatureDim, t.Model.K, t.EvalBatchSize
 	out := &Outputs{N: s.Len(), D: d, K: k, Features: make([]float32, s.Len()*d), Logits: make([]float32, s.Len()*k)}
-	for b := 0; b < s.Len(); b += t.EvalBatchSize {
-		e := min(b+t.EvalBatchSize, s.Len())
-		idx := make([]int, e-b)
+	for b := 0; b < s.Len(); b += bs {
+		e := min(b+bs, s.Len())
+		idx := make([]int, bs)
 		for i := range idx {
-			idx[i] = b + i
+			idx[i] = min(b+i, e-1) // the padding repeats the last sample
 		}
 		x := make([]float32, len(idx)*s.ImageSize())
 		s.Batch(idx, x)
-		res, err := exec.Call(tensors.FromFlatDataAndDimensions(x, len(idx), s.Height, s.Width, s.Channels))
+		res, err := t.eval.Call(tensors.FromFlatDataAndDimensions(x, len(idx), s.Height, s.Width, s.Channels))
 		if err != nil {
 			return nil, fmt.Errorf("train: evaluating %s: %w", s.Name, err)
 		}
-		copy(out.Features[b*d:e*d], tensors.MustCopyFlatData[float32](res[0]))
-		copy(out.Logits[b*k:e*k], tensors.MustCopyFlatData[float32](res[1]))
+		copy(out.Features[b*d:e*d], tensors.MustCopyFlatData[float32](res[0])[:(e-b)*d])
+		copy(out.Logits[b*k:e*k], tensors.MustCopyFlatData[float32](res[1])[:(e-b)*k])
 	}
 	return out, nil
 }
