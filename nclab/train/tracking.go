@@ -66,3 +66,45 @@ func (t *Trainer) Classifier() (w, b []float32) {
 	}
 	return w, tensors.MustCopyFlatData[float32](store.GetVariable("/head/bias").MustValue())
 }
+
+// SeriesNames lists the names Series accepts.
+var SeriesNames = []string{"loss", "nc1", "nc2_w", "nc2_h", "nc3", "angle", "train_f1", "test_f1", "test_subset_accuracy"}
+
+// Series returns one tracked quantity against the epoch, for plots: the
+// epochs at which it was measured (x) and its values (y). name is one of
+// SeriesNames ("angle" is the two-label angle ratio); a value that was not
+// measured (null in the log) is left out.
+func Series(records []Record, name string) (x, y []float64, err error) {
+	for _, r := range records {
+		var v *float64
+		switch name {
+		case "loss":
+			v = &r.Loss
+		case "nc1":
+			v = &r.NC1
+		case "angle":
+			if r.Metrics != nil {
+				v = r.Metrics.Angle["2"]
+			}
+		case "nc2_w", "nc2_h", "nc3":
+			if r.Metrics != nil {
+				v = map[string]*float64{"nc2_w": r.Metrics.NC2W, "nc2_h": r.Metrics.NC2H, "nc3": r.Metrics.NC3}[name]
+			}
+		case "train_f1":
+			if r.Train != nil {
+				v = &r.Train.F1Samples
+			}
+		case "test_f1", "test_subset_accuracy":
+			if r.Test != nil {
+				v = map[string]*float64{"test_f1": &r.Test.F1Samples, "test_subset_accuracy": &r.Test.SubsetAccuracy}[name]
+			}
+		default:
+			return nil, nil, fmt.Errorf("train: unknown series %q (want one of %v)", name, SeriesNames)
+		}
+		if v != nil {
+			x = append(x, float64(r.Epoch))
+			y = append(y, *v)
+		}
+	}
+	return x, y, nil
+}

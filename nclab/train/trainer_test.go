@@ -13,6 +13,7 @@ import (
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab"
+	"github.com/nclab/nclab/nclab/collapse"
 	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/models"
 )
@@ -240,5 +241,23 @@ func TestDivergenceStopsAndKeepsCheckpoint(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Join(cfg.OutDir, "checkpoint"))
 	if len(entries) == 0 {
 		t.Errorf("no checkpoint left in %s", cfg.OutDir)
+	}
+}
+
+// TestSeries reads a quantity of the log against the epochs, skipping epochs
+// where it was not measured.
+func TestSeries(t *testing.T) {
+	three := 3.0
+	records := []Record{{Epoch: 1, Loss: 2}, {Epoch: 2, Loss: 1, Tracked: Tracked{Metrics: &collapse.JSON{NC2W: &three}}}}
+	x, y, err := Series(records, "loss")
+	if err != nil || !reflect.DeepEqual(x, []float64{1, 2}) || !reflect.DeepEqual(y, []float64{2, 1}) {
+		t.Errorf("loss series %v %v %v", x, y, err)
+	}
+	x, y, err = Series(records, "nc2_w")
+	if err != nil || !reflect.DeepEqual(x, []float64{2}) || !reflect.DeepEqual(y, []float64{3}) {
+		t.Errorf("nc2_w series %v %v %v, want only epoch 2", x, y, err)
+	}
+	if _, _, err := Series(records, "nc9"); err == nil {
+		t.Errorf("unknown series name accepted")
 	}
 }
