@@ -101,3 +101,34 @@ func TestOptimumPointIsStationary(t *testing.T) {
 		t.Error("d = K-2 accepted")
 	}
 }
+
+// DistanceTo is zero at Theorem 1's point; doubling W multiplies W W^T by 4 (Gram error
+// 3), halves the least-squares c_m estimates and leaves features off by 1/2 of the
+// doubled prediction (feature error 1/2: h - c (2 s) = -c s against ||2 c s||).
+func TestDistanceTo(t *testing.T) {
+	p := solverCases[1]
+	o, _ := p.Solve()
+	x, err := o.Point(p, 6, 1, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := p.DistanceTo(x, o)
+	if relErr(d.Rho, o.Rho) > 1e-13 || d.GramError > 1e-13 || d.FeatureError > 1e-13 {
+		t.Errorf("at the optimum: %+v", d)
+	}
+	for m, c := range o.C {
+		if relErr(d.C[m], c) > 1e-13 {
+			t.Errorf("c_%d estimate %.15g, want %.15g", m, d.C[m], c)
+		}
+	}
+	x.W.Scale(2, x.W)
+	d = p.DistanceTo(x, o)
+	if relErr(d.Rho, 4*o.Rho) > 1e-13 || relErr(d.GramError, 3) > 1e-13 || relErr(d.FeatureError, 0.5) > 1e-13 {
+		t.Errorf("W doubled: rho %.6g (want %.6g), Gram error %.6g (want 3), feature error %.6g (want 0.5)", d.Rho, 4*o.Rho, d.GramError, d.FeatureError)
+	}
+	for m, c := range o.C {
+		if relErr(d.C[m], c/2) > 1e-13 {
+			t.Errorf("W doubled: c_%d estimate %.15g, want %.15g", m, d.C[m], c/2)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/etf"
 	"github.com/nclab/nclab/nclab/labelset"
 )
 
@@ -22,8 +23,8 @@ type Method int
 const (
 	// GradientDescent is full-batch gradient descent with optional heavy-ball momentum
 	// (PyTorch SGD semantics: v <- mu v + g, x <- x - lr v) or Nesterov momentum
-	// (x <- x - lr (g + mu v)). Chunks of steps run inside one compiled graph (a While
-	// loop), so the per-step cost is the arithmetic, not a Go <-> backend round trip.
+	// (x <- x - lr (g + mu v)). Ten steps are unrolled into one compiled graph, so the
+	// per-step cost is the arithmetic, not a Go <-> backend round trip.
 	GradientDescent Method = iota
 	// LBFGS is limited-memory BFGS with a More-Thuente line search (gonum/optimize) over
 	// loss and gradient computed by the GoMLX graph. It needs no learning rate and
@@ -64,7 +65,8 @@ type TrainConfig struct {
 	// LearningRate, Momentum and Nesterov configure GradientDescent.
 	LearningRate, Momentum float64
 	Nesterov               bool
-	// MaxSteps bounds the number of optimiser steps (L-BFGS: major iterations).
+	// MaxSteps bounds the number of optimiser steps (L-BFGS: major iterations; gradient
+	// descent rounds it up to a multiple of 10).
 	MaxSteps int
 	// GradTol stops training once the Euclidean norm of the full gradient (W, H, b
 	// together) is at most GradTol.
@@ -74,9 +76,12 @@ type TrainConfig struct {
 	// trajectory record; used to time "reaching f* to 1e-6").
 	StopGap float64
 	// InitScale is the standard deviation of the Gaussian initialisation of W and H
-	// (b starts at 0); Seed makes it reproducible.
+	// (b starts at 0).
 	InitScale float64
-	Seed      int64
+	// Seed is the initialisation seed kept with the other hyper-parameters (the CLI's
+	// --seed); Trainer.Train takes the seed as its argument, so that one compiled
+	// trainer serves many seeds.
+	Seed int64
 	// TrackEvery is the number of steps between trajectory records (0: only the first
 	// and last point). Gradient descent rounds it up to a multiple of 10, the number of
 	// steps compiled into one graph call.
@@ -165,16 +170,9 @@ func (p Problem) DistanceTo(x Point, o *Optimum) Distance {
 	for i := range k {
 		dist.Rho += gram.At(i, i) / float64(k)
 	}
-	target := mat.NewDense(k, k, nil)
-	for i := range k {
-		for j := range k {
-			v := -1 / float64(k)
-			if i == j {
-				v++
-			}
-			target.Set(i, j, o.Rho*float64(k)/float64(k-1)*v)
-		}
-	}
+	// G* = rho K/(K-1) (I - 11^T/K) = rho K / sqrt(K-1) T, T the unit-norm ETF Gram.
+	target := etf.Target(k)
+	target.Scale(o.Rho*float64(k)/math.Sqrt(float64(k-1)), target)
 	diff := mat.NewDense(k, k, nil)
 	diff.Sub(gram, target)
 	dist.GramError = mat.Norm(diff, 2)

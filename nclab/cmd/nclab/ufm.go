@@ -99,7 +99,7 @@ func runUFM(args []string, stdout io.Writer) error {
 		return fmt.Errorf("--dtype %q, want float32 or float64", *dtype)
 	}
 	cfg.LearningRate, cfg.Momentum, cfg.Nesterov = *lr, *momentum, *nesterov
-	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery = *maxSteps, *gradTol, *initScale, *trackEvery
+	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery, cfg.Seed = *maxSteps, *gradTol, *initScale, *trackEvery, *seed
 	cfg.Metrics = *metrics && p.Counts[1] > 0
 	backend, err := nclab.NewBackend()
 	if err != nil {
@@ -109,7 +109,7 @@ func runUFM(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	res, err := tr.Train(*seed)
+	res, err := tr.Train(cfg.Seed)
 	if err != nil {
 		return err
 	}
