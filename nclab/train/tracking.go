@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/nclab/nclab/nclab/collapse"
@@ -67,13 +68,15 @@ func (t *Trainer) Classifier() (w, b []float32) {
 	return w, tensors.MustCopyFlatData[float32](store.GetVariable("/head/bias").MustValue())
 }
 
-// SeriesNames lists the names Series accepts.
+// SeriesNames lists the names Series accepts, besides "angle_count=N".
 var SeriesNames = []string{"loss", "nc1", "nc2_w", "nc2_h", "nc3", "angle", "train_f1", "test_f1", "test_subset_accuracy"}
 
 // Series returns one tracked quantity against the epoch, for plots: the
 // epochs at which it was measured (x) and its values (y). name is one of
-// SeriesNames ("angle" is the two-label angle ratio); a value that was not
-// measured (null in the log) is left out.
+// SeriesNames ("angle" is the two-label angle ratio), or "angle_count=N" for
+// the two-label angle ratio of the label sets with N training samples
+// (imbalanced data, METHOD.md §5); a value that was not measured (null in the
+// log) is left out.
 func Series(records []Record, name string) (x, y []float64, err error) {
 	for _, r := range records {
 		var v *float64
@@ -99,6 +102,12 @@ func Series(records []Record, name string) (x, y []float64, err error) {
 				v = map[string]*float64{"test_f1": &r.Test.F1Samples, "test_subset_accuracy": &r.Test.SubsetAccuracy}[name]
 			}
 		default:
+			if count, ok := strings.CutPrefix(name, "angle_count="); ok {
+				if r.Metrics != nil && r.Metrics.AngleByCount["2"] != nil {
+					v = r.Metrics.AngleByCount["2"][count]
+				}
+				break
+			}
 			return nil, nil, fmt.Errorf("train: unknown series %q (want one of %v)", name, SeriesNames)
 		}
 		if v != nil {
