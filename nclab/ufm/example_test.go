@@ -3,6 +3,7 @@ package ufm_test
 import (
 	"fmt"
 
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/ufm"
 )
 
@@ -19,4 +20,29 @@ func ExampleProblem_Solve() {
 	// Output:
 	// rho = 6.64327, c_1 = 0.409712, c_2 = 0.352281, f* = 1.04038
 	// gamma_2 = 1.7197, pair logits: in-set 1.5602, out-of-set -1.5602
+}
+
+// Gradient descent from a random start lands on the closed form (Theorems 1 and 2).
+func ExampleTrainer_Train() {
+	backend, err := nclab.NewBackend()
+	if err != nil {
+		panic(err)
+	}
+	p := ufm.Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2, LambdaB: 1e-2}
+	cfg := ufm.DefaultTrainConfig(6)
+	cfg.GradTol = 1e-10
+	trainer, err := ufm.NewTrainer(backend, p, cfg)
+	if err != nil {
+		panic(err)
+	}
+	res, err := trainer.Train(1)
+	if err != nil {
+		panic(err)
+	}
+	opt := trainer.Optimum()
+	fmt.Printf("converged: %v, f = %.6f (f* = %.6f)\n", res.Converged, res.Objective, opt.Objective)
+	fmt.Printf("rho = %.4f (%.4f), c_2 = %.4f (%.4f)\n", res.Rho, opt.Rho, res.C[2], opt.C[2])
+	// Output:
+	// converged: true, f = 1.040376 (f* = 1.040376)
+	// rho = 6.6433 (6.6433), c_2 = 0.3523 (0.3523)
 }

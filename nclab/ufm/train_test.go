@@ -97,6 +97,27 @@ func TestTrainReachesReferenceOptima(t *testing.T) {
 	}
 }
 
+// In float32 the trainer reaches the closed form to float32 accuracy: the gradient
+// norm cannot fall much below sqrt(N) * 1e-7 in single precision, so the tolerance is
+// 1e-5 and the objective is compared at 1e-5.
+func TestTrainFloat32(t *testing.T) {
+	p := solverCases[0]
+	cfg := DefaultTrainConfig(p.K + 2)
+	cfg.DType, cfg.GradTol = dtypes.Float32, 1e-5
+	tr, err := NewTrainer(testBackend(t), p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.Train(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := tr.Optimum()
+	if !res.Converged || math.Abs(res.ObjectiveGap) > 1e-5 || relErr(res.Rho, o.Rho) > 1e-3 {
+		t.Errorf("float32: converged %v after %d steps, gap %.2e, rho %.6g vs %.6g", res.Converged, res.Step, res.ObjectiveGap, res.Rho, o.Rho)
+	}
+}
+
 // Ten gradient-descent steps with heavy-ball and Nesterov momentum in the graph match
 // the same recursion written in float64 Go over Problem.Objective's gradient.
 func TestDescendMatchesReference(t *testing.T) {
