@@ -1,0 +1,26 @@
+package train_test
+
+import (
+	"fmt"
+
+	"github.com/nclab/nclab/nclab/train"
+)
+
+// The reference schedule (METHOD.md §7): lr 0.1 cosine-annealed over 200
+// epochs towards 1e-4.
+func ExampleCosineLR() {
+	for _, epoch := range []int{0, 100, 199} {
+		fmt.Printf("epoch %3d: lr %.6f\n", epoch, train.CosineLR(0.1, epoch, 200))
+	}
+	// Output:
+	// epoch   0: lr 0.100000
+	// epoch 100: lr 0.050050
+	// epoch 199: lr 0.000106
+}
+
+func ExamplePreset() {
+	cfg, _ := train.Preset("paper")
+	fmt.Println(cfg.Model.Arch, cfg.Epochs, cfg.BatchSize, cfg.LR, cfg.Momentum, cfg.WeightDecay, cfg.FeaturePenalty, cfg.TrackEvery)
+	// Output:
+	// resnet18 200 128 0.1 0.9 0.0005 0.001 20
+}
