@@ -34,15 +34,20 @@ func PositiveSeries(name string, x, y []float64) Series {
 // Curves draws each series as a line (with a marker per point when a series has at
 // most 40 points) under a legend. With logY the y axis is log10-scaled and every y must
 // be positive and finite; otherwise y values must be finite. Collapse metrics against
-// epochs are the typical use: they fall over several decades.
+// epochs are the typical use: they fall over several decades. With logY the plot's y
+// coordinate is log10(y) (labelled in decades): a plotter added to it afterwards must
+// take log10 of its y values too.
 func Curves(title, xLabel, yLabel string, logY bool, series ...Series) (*plot.Plot, error) {
 	if len(series) == 0 {
 		return nil, fmt.Errorf("plots: Curves %q: no series", title)
 	}
 	p := newPlot(title, xLabel, yLabel)
 	if logY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = DecadeTicks{}
+		// The y values are drawn as log10(y) on a linear axis with decade labels, not
+		// with plot.LogScale: gonum/plot v0.15.2 places a centred y label at the
+		// arithmetic midpoint of the range, near the top of a log axis, and then
+		// shrinks the whole plot to make room for it.
+		p.Y.Tick.Marker = log10Ticks{}
 	}
 	for i, s := range series {
 		if len(s.X) != len(s.Y) {
@@ -59,6 +64,9 @@ func Curves(title, xLabel, yLabel string, logY bool, series ...Series) (*plot.Pl
 			}
 			if logY && y <= 0 {
 				return nil, fmt.Errorf("plots: Curves %q: series %q point %d has y = %g: a log axis needs y > 0", title, s.Name, j, y)
+			}
+			if logY {
+				y = math.Log10(y)
 			}
 			xys[j] = plotter.XY{X: x, Y: y}
 		}
@@ -139,6 +147,17 @@ func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
 	return p
+}
+
+// log10Ticks marks a linear axis holding log10(y) with DecadeTicks' ticks.
+type log10Ticks struct{}
+
+func (log10Ticks) Ticks(min, max float64) []plot.Tick {
+	ticks := DecadeTicks{}.Ticks(math.Pow(10, min), math.Pow(10, max))
+	for i := range ticks {
+		ticks[i].Value = math.Log10(ticks[i].Value)
+	}
+	return ticks
 }
 
 // DecadeTicks marks a log axis at powers of ten, labelled "0.01", "1", "100" or "1e-06"
