@@ -17,9 +17,9 @@ type Optimum struct {
 	Rho float64 `json:"rho"`
 	// C maps each present multiplicity m to c_m.
 	C map[int]float64 `json:"c"`
-	// Gamma maps m to gamma_m = m c_m / c_1, the tag-wise-average scale; only when
+	// Gamma maps m to gamma_m = m c_m / c_1, the tag-wise-average scale; empty unless
 	// multiplicity 1 is present and the optimum is not trivial.
-	Gamma map[int]float64 `json:"gamma,omitempty"`
+	Gamma map[int]float64 `json:"gamma"`
 	// InSetLogit and OutOfSetLogit map m to the logit of a label in / not in the
 	// sample's set: rho c_m (K-m)/(K-1) and -rho c_m m/(K-1).
 	InSetLogit    map[int]float64 `json:"in_set_logit"`
@@ -49,7 +49,7 @@ func (p Problem) Solve() (*Optimum, error) {
 	for _, m := range ms {
 		weight[m] = float64(p.Counts[m]) * binomial(p.K-2, m-1)
 	}
-	opt := &Optimum{C: map[int]float64{}, InSetLogit: map[int]float64{}, OutOfSetLogit: map[int]float64{}, SampleLoss: map[int]float64{}}
+	opt := &Optimum{C: map[int]float64{}, Gamma: map[int]float64{}, InSetLogit: map[int]float64{}, OutOfSetLogit: map[int]float64{}, SampleLoss: map[int]float64{}}
 
 	// (E_W) in log form: h(u) = log(lH sum_m weight_m c_m(u)^2) - log lW, decreasing in u.
 	// cs receives c_m(u); the derivative uses dt_m/du = -sx/(1+sx) (implicit function).
@@ -91,7 +91,6 @@ func (p Problem) Solve() (*Optimum, error) {
 		opt.SampleLoss[m] = p.sampleLoss(m, opt.Rho*c*k/(k-1))
 	}
 	if c1, ok := opt.C[1]; ok {
-		opt.Gamma = map[int]float64{}
 		for _, m := range ms {
 			opt.Gamma[m] = float64(m) * opt.C[m] / c1
 		}

@@ -142,7 +142,7 @@ type trainJSON struct {
 	Objective    float64         `json:"objective"`
 	Rho          float64         `json:"rho"`
 	C            map[int]float64 `json:"c"`
-	Gamma        map[int]float64 `json:"gamma,omitempty"`
+	Gamma        map[int]float64 `json:"gamma"`
 	Trivial      bool            `json:"trivial"`
 	Steps        int             `json:"steps"`
 	GradNorm     float64         `json:"grad_norm"`
@@ -160,8 +160,8 @@ func trainSummary(res *ufm.Result, opt *ufm.Optimum) trainJSON {
 	out := trainJSON{Objective: res.Objective, Rho: res.Rho, C: res.C, Trivial: opt.Trivial, Steps: res.Step,
 		GradNorm: res.GradNorm, Converged: res.Converged, Stop: res.Stop, Seconds: res.Seconds,
 		ObjectiveGap: res.ObjectiveGap, GramError: res.GramError, FeatureError: res.FeatureError, ClosedForm: opt}
+	out.Gamma = map[int]float64{}
 	if c1, ok := res.C[1]; ok && c1 != 0 {
-		out.Gamma = map[int]float64{}
 		for m, c := range res.C {
 			out.Gamma[m] = float64(m) * c / c1
 		}
