@@ -125,7 +125,6 @@ func (r *trainRun) descend(x0 Point) error {
 				graphConverged = true
 				break
 			}
-
 		}
 	}
 }
@@ -204,7 +203,7 @@ func (r *trainRun) lbfgs(x0 Point) error {
 	if conv.err != nil {
 		return conv.err
 	}
-	if r.result.Step != conv.iter || r.result.Trajectory[len(r.result.Trajectory)-1].Step != conv.iter {
+	if r.result.Step != conv.iter {
 		// The last major iteration was not recorded (stopped by MaxSteps or a line search
 		// that could make no progress at the limit of floating-point accuracy).
 		x := res.Location
