@@ -95,3 +95,21 @@ func GlobalAvgPool(x *Node) *Node {
 	}
 	return ReduceMean(x, 1, 2)
 }
+
+// AvgPool2D is the non-overlapping average pooling of an NHWC batch over s x s
+// windows with stride s (PyTorch's AvgPool2d(s)), dropping rows and columns
+// that do not fill a window.
+func AvgPool2D(x *Node, s int) *Node {
+	if x.Rank() != 4 {
+		exceptions.Panicf("conv.AvgPool2D: want an NHWC tensor of rank 4, got shape %s", x.Shape())
+	}
+	n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
+	outH, outW := h/s, w/s
+	if outH == 0 || outW == 0 {
+		exceptions.Panicf("conv.AvgPool2D: window %d larger than the input %dx%d", s, h, w)
+	}
+	if outH*s != h || outW*s != w {
+		x = Slice(x, AxisRange(), AxisRange(0, outH*s), AxisRange(0, outW*s))
+	}
+	return ReduceMean(Reshape(x, n, outH, s, outW, s, c), 2, 4)
+}

@@ -84,6 +84,11 @@ func TestMaxPool2DHandComputed(t *testing.T) {
 	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("MaxPool2D = %v, want %v", got, want)
 	}
+	got = flat(MustExecOnce(b, func(x *Node) *Node { return AvgPool2D(x, 2) }, x))
+	want = []float64{(1 + 5 + 3 + 4) / 4.0, (2 + 0 + 8 + 7) / 4.0}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("AvgPool2D = %v, want %v", got, want)
+	}
 }
 
 // TestBatchNormMatchesDefinition checks training-mode batch normalisation
@@ -181,6 +186,8 @@ func TestGradients(t *testing.T) {
 	}
 	checkGradient(t, "MaxPool2D", func(in []*Node) *Node { return MaxPool2D(in[0], 2) },
 		tensors.FromFlatDataAndDimensions(pv, 2, 5, 4, 3))
+	checkGradient(t, "AvgPool2D", func(in []*Node) *Node { return AvgPool2D(in[0], 2) },
+		randomTensor(rng, 2, 5, 4, 3))
 	checkGradient(t, "GlobalAvgPool", func(in []*Node) *Node { return GlobalAvgPool(in[0]) },
 		randomTensor(rng, 2, 3, 3, 2))
 	checkGradient(t, "BatchNorm (training, through the batch statistics)", func(in []*Node) *Node {

@@ -6,6 +6,7 @@
 //   - [Conv2D]: a square-kernel NHWC convolution as [Patches] (Pad + k*k
 //     strided Slices + Concatenate, i.e. im2col) and one matrix product.
 //   - [MaxPool2D]: non-overlapping max-pooling as a Reshape and a ReduceMax.
+//   - [AvgPool2D]: non-overlapping average pooling, the same way.
 //   - [GlobalAvgPool]: the mean over the spatial axes.
 //   - [BatchStatistics], [Normalize], [RunningUpdate]: batch normalisation
 //     with the gradient flowing through the batch statistics and PyTorch's

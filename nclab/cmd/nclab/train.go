@@ -31,7 +31,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	var seed int64
 	var asJSON, resume, quiet bool
 	var widths string
-	var hidden int
+	var hidden, inputPool int
 	fs.StringVar(&recipe.Dataset, "dataset", data.MNIST, "dataset: "+strings.Join(data.Datasets, ", "))
 	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes) or paper (reference settings, for a GPU): data size and training settings")
 	fs.StringVar(&recipe.Imbalance, "imbalance", "", "imbalance of the data (see nclab data build); empty: balanced")
@@ -48,6 +48,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.Int64Var(&seed, "seed", 0, "seed of the data, the weights and the batch order")
 	fs.StringVar(&widths, "widths", "", "convolution widths, comma-separated (smallcnn, convmlp: 2; cnn5: 4; default: the preset's or the architecture's)")
 	fs.IntVar(&hidden, "hidden", 0, "hidden width of the MLP and conv+MLP dense layers (default 512)")
+	fs.IntVar(&inputPool, "input-pool", -1, "average-pool the input images by this factor first (1: full size; default: the preset's)")
 	fs.StringVar(&out, "out", "", "run directory (summary.json, log.jsonl, .npy arrays, checkpoint/)")
 	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its last checkpoint")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object on the last line")
@@ -75,6 +76,9 @@ func runTrain(args []string, stdout io.Writer) error {
 			}
 			cfg.Model.Widths = append(cfg.Model.Widths, w)
 		}
+	}
+	if inputPool >= 0 {
+		cfg.Model.InputPool = inputPool
 	}
 	if hidden != 0 {
 		cfg.Model.Hidden = hidden
