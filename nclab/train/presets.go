@@ -22,14 +22,14 @@ func Preset(name string) (Config, error) {
 	switch name {
 	case "quick", "":
 		return Config{
-			Model:          models.Config{Arch: "smallcnn", Head: "learned", Widths: []int{16, 32, 64}},
+			Model:          models.Config{Arch: "smallcnn", Head: "learned", Widths: []int{32, 64}, FeatureDim: 128, InputPool: 2},
 			Loss:           "pal",
-			Epochs:         12,
+			Epochs:         15,
 			BatchSize:      64,
-			LR:             0.05,
+			LR:             0.1,
 			Momentum:       0.9,
 			WeightDecay:    5e-4,
-			FeaturePenalty: 0,
+			FeaturePenalty: 1e-4,
 			TrackEvery:     1,
 		}, nil
 	case "paper":

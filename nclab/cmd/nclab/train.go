@@ -107,7 +107,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		cfg.FeaturePenalty = penalty
 	}
 	if cfg.Model.Head == "etf" && featureDim == 0 {
-		cfg.Model.FeatureDim, cfg.Model.Widths = 0, nil // fix_dim: the last block outputs K channels
+		cfg.Model.FeatureDim = 0 // fix_dim: the last block outputs K channels
 	}
 	cfg.Seed, cfg.OutDir, cfg.Resume = seed, out, resume
 	if out != "" {
