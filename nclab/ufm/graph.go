@@ -8,8 +8,14 @@ import (
 
 // Logits is z_i = W h_i + b for every sample: features h [N, d], classifier w [K, d],
 // bias b [K] give [N, K] (METHOD.md §1).
+//
+// It computes Z^T = W H^T [K, N] and transposes it, rather than H W^T directly: the
+// pure-Go backend's matmul wants the left operand's contracted axis last, and with
+// Z^T the gradient dW = dZ^T H needs no transpose, where dW from Z = H W^T made the
+// backend transpose all of H (N x d) every step. The two extra [N, K] transposes
+// are cheaper (measured ~1.3x faster steps at N = 10,000, d = 64, K = 10).
 func Logits(w, h, b *Node) *Node {
-	return Add(Einsum("nd,kd->nk", h, w), ExpandAxes(b, 0))
+	return Add(Transpose(Einsum("kd,nd->kn", w, h), 0, 1), ExpandAxes(b, 0))
 }
 
 // ObjectiveGraph is the UFM objective of METHOD.md §3 as a scalar graph node:
