@@ -198,6 +198,19 @@ func (DecadeTicks) Ticks(min, max float64) []plot.Tick {
 			}
 		}
 	}
+	labelled := 0
+	for _, t := range ticks {
+		if t.Label != "" {
+			labelled++
+		}
+	}
+	if labelled < 2 { // less than about a decade: label 2x and 5x too
+		for i, t := range ticks {
+			if mant := t.Value / math.Pow10(int(math.Floor(math.Log10(t.Value)+1e-9))); t.Label == "" && (math.Abs(mant-2) < 1e-9 || math.Abs(mant-5) < 1e-9) {
+				ticks[i].Label = strconv.FormatFloat(t.Value, 'g', 3, 64)
+			}
+		}
+	}
 	return ticks
 }
 

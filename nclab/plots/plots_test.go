@@ -404,3 +404,16 @@ func TestPositiveSeries(t *testing.T) {
 		t.Errorf("kept %v %v, want x [1 5] y [0.5 2]", s.X, s.Y)
 	}
 }
+
+func TestDecadeTicksShortRange(t *testing.T) {
+	// 0.35 .. 4.5 holds one power of ten: 0.5, 2 and 4.5's neighbours 2x and 5x get labels too.
+	var labels []string
+	for _, tick := range (DecadeTicks{}).Ticks(0.35, 4.5) {
+		if tick.Label != "" {
+			labels = append(labels, tick.Label)
+		}
+	}
+	if got := strings.Join(labels, " "); got != "0.5 1 2" {
+		t.Errorf("labels %q, want \"0.5 1 2\"", got)
+	}
+}
