@@ -51,6 +51,15 @@ func runDecode(args []string, stdout io.Writer) error {
 		dirs = append(dirs, v)
 		return nil
 	})
+	var pairs [][2]string
+	fs.Func("table2", "LEARNED_DIR,ETF_DIR: two runs of one network, learned and frozen-ETF head; repeat; prints Table 2 (softmax-mass IoU, ONN Jaccard, parameters saved) instead of decoding", func(v string) error {
+		l, e, ok := strings.Cut(v, ",")
+		if !ok || l == "" || e == "" {
+			return fmt.Errorf("want LEARNED_DIR,ETF_DIR, got %q", v)
+		}
+		pairs = append(pairs, [2]string{l, e})
+		return nil
+	})
 	metricName := fs.String("metric", "euclidean", "ONN distance: euclidean or cosine")
 	opts := decode.Options{OvA: defaults}
 	fs.Float64Var(&opts.OvA.TargetLoss, "target-loss", defaults.TargetLoss, "OvA: stop training the heads at this mean training loss")
@@ -64,6 +73,12 @@ func runDecode(args []string, stdout io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if len(pairs) > 0 {
+		if len(dirs) > 0 {
+			return errors.New("give either --run (Table 1) or --table2 (Table 2), not both")
+		}
+		return printTable2(pairs, *asJSON, stdout)
 	}
 	if len(dirs) == 0 {
 		return errors.New("--run DIR is required")
@@ -129,26 +144,74 @@ func decodeJSON(dir string, run *decode.Run, c *decode.Comparison) map[string]an
 	return out
 }
 
+// printTable2 scores each learned/ETF pair of run directories as a Table 2 row.
+func printTable2(pairs [][2]string, asJSON bool, stdout io.Writer) error {
+	table := tables.Table2{Title: "Learned vs frozen ETF head: IoU = softmax mass on the true set; Jaccard of the ONN prediction"}
+	for _, p := range pairs {
+		learned, err := tables.HeadResultFromRun(p[0])
+		if err != nil {
+			return err
+		}
+		fixed, err := tables.HeadResultFromRun(p[1])
+		if err != nil {
+			return err
+		}
+		s := readRunSummary(p[0])
+		if s.Dataset == "" {
+			s.Dataset = filepath.Base(filepath.Clean(p[0]))
+		}
+		table.Rows = append(table.Rows, tables.Table2Row{Dataset: s.Dataset, Architecture: s.Arch, Learned: learned, ETF: fixed})
+	}
+	if asJSON {
+		type rowJSON struct {
+			tables.Table2Row
+			ParametersSaved float64 `json:"parameters_saved"`
+		}
+		rows := make([]rowJSON, len(table.Rows))
+		for i, r := range table.Rows {
+			rows[i] = rowJSON{r, r.ParametersSaved()}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rows)
+	}
+	_, err := io.WriteString(stdout, table.Markdown())
+	return err
+}
+
 func colsOf(run *decode.Run) int { _, d := run.TrainFeatures.Dims(); return d }
 
-// runDatasetName names a run in tables: summary.json's "dataset" without its split
-// suffix ("mnist-mlab/quick/c10-S"), plus the architecture and head when given, else
+// runSummary is what the tables need from a run's summary.json (empty fields when it
+// is missing or unreadable).
+type runSummary struct {
+	Dataset, Arch, Head string
+}
+
+func readRunSummary(dir string) runSummary {
+	var s runSummary
+	if raw, err := os.ReadFile(filepath.Join(dir, "summary.json")); err == nil {
+		_ = json.Unmarshal(raw, &s) // a missing or odd summary only loses the names
+	}
+	s.Dataset = strings.TrimSuffix(s.Dataset, "/train")
+	return s
+}
+
+// runDatasetName names a run in Table 1: summary.json's dataset without its split
+// suffix ("mnist-mlab/quick/c10-S"), plus the architecture and a non-learned head, else
 // the directory name.
 func runDatasetName(dir string) string {
-	var s struct {
-		Dataset, Arch, Head string
+	s := readRunSummary(dir)
+	if s.Dataset == "" {
+		return filepath.Base(filepath.Clean(dir))
 	}
-	if raw, err := os.ReadFile(filepath.Join(dir, "summary.json")); err == nil && json.Unmarshal(raw, &s) == nil && s.Dataset != "" {
-		name := strings.TrimSuffix(s.Dataset, "/train")
-		if s.Arch != "" {
-			name += ", " + s.Arch
-		}
-		if s.Head != "" && s.Head != "learned" {
-			name += " (" + s.Head + " head)"
-		}
-		return name
+	name := s.Dataset
+	if s.Arch != "" {
+		name += ", " + s.Arch
 	}
-	return filepath.Base(filepath.Clean(dir))
+	if s.Head != "" && s.Head != "learned" {
+		name += " (" + s.Head + " head)"
+	}
+	return name
 }
 
 // meanFinite averages the finite values (an ONN margin is +Inf when training saw one set).

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,5 +104,37 @@ func TestDecodeTableAndErrors(t *testing.T) {
 		if code := run(c.args, &out, &errb); code == 0 || !strings.Contains(errb.String(), c.want) {
 			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, errb.String(), c.want)
 		}
+	}
+}
+
+// Two toy runs as a learned/ETF pair: the same features (ONN exact, Jaccard 1) and
+// all-zero test logits, so the softmax mass on a set of size m is m/3; parameters
+// 1000 and 800 save 20 %.
+func TestDecodeTable2(t *testing.T) {
+	learned, fixed := writeToyRun(t), writeToyRun(t)
+	for dir, params := range map[string]int{learned: 1000, fixed: 800} {
+		if err := npyfile.Write(filepath.Join(dir, "test_logits.npy"), []int{16, 3}, make([]float32, 48)); err != nil {
+			t.Fatal(err)
+		}
+		summary := fmt.Sprintf(`{"dataset":"toy/quick/train","arch":"mlp","trainable_parameters":%d}`, params)
+		if err := os.WriteFile(filepath.Join(dir, "summary.json"), []byte(summary), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"decode", "--table2", learned + "," + fixed}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	// 12 singles (mass 1/3) and 4 pairs (2/3): mean 5/12 = 41.7 %.
+	if want := "| toy/quick | mlp | 41.7 | 41.7 | 100.0 | 100.0 | 1000 | 800 | 20.0 |"; !strings.Contains(out.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, out.String())
+	}
+	out.Reset()
+	if code := run([]string{"decode", "--table2", learned + "," + fixed, "--json"}, &out, &errb); code != 0 || !strings.Contains(out.String(), `"parameters_saved": 0.2`) {
+		t.Errorf("exit %d, JSON %s", code, out.String())
+	}
+	errb.Reset()
+	if code := run([]string{"decode", "--table2", learned}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "LEARNED_DIR,ETF_DIR") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
 	}
 }
