@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The measured Tables 1 and 2 of H6's report, from scratch on CPU (about 15 minutes on
+# 2 idle cores): quick M-lab MNIST and Fashion-MNIST, pair counts reduced (c10-L/M/S),
+# networks trained with PAL by `nclab train`, decoded by `nclab decode`.
+#   Table 1: MLP (40 epochs) on the six variants, ONN vs OvA vs tuned OvA.
+#   Table 2: MLP learned vs frozen-ETF head (d = K), balanced data, 40 and 100 epochs.
+# Usage: bash bench/decode_tables.sh [OUT_DIR]   (default .cache/decode_tables)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
+out="${1:-.cache/decode_tables}"
+mkdir -p "$out"
+bin="$out/nclab"
+go build -o "$bin" ./nclab/cmd/nclab
+train() { # name, flags...
+  local dir="$out/$1"; shift
+  [ -f "$dir/summary.json" ] || "$bin" train --preset quick --seed 1 --quiet --out "$dir" "$@" >/dev/null
+}
+runs=()
+for ds in mnist-mlab fashion-mlab; do
+  for imb in c10-L c10-M c10-S; do
+    train "mlp-$ds-$imb" --dataset "$ds" --imbalance "$imb" --arch mlp --epochs 40 --track-every 40
+    runs+=(--run "$out/mlp-$ds-$imb")
+  done
+done
+"$bin" decode "${runs[@]}"
+echo
+pairs=()
+for ds in mnist-mlab fashion-mlab; do
+  for head in learned etf; do
+    train "t2-mlp-$ds-$head" --dataset "$ds" --arch mlp --head "$head" --epochs 40 --track-every 40
+  done
+  pairs+=(--table2 "$out/t2-mlp-$ds-learned,$out/t2-mlp-$ds-etf")
+done
+for head in learned etf; do
+  train "t2-mlp100-mnist-mlab-$head" --dataset mnist-mlab --arch mlp --head "$head" --epochs 100 --track-every 100
+done
+pairs+=(--table2 "$out/t2-mlp100-mnist-mlab-learned,$out/t2-mlp100-mnist-mlab-etf")
+"$bin" decode "${pairs[@]}"
