@@ -7,9 +7,13 @@
 // /work/shared/spec/METHOD.md):
 //
 //   - Problem: K labels, counts n_m per label set of each multiplicity m (balanced
-//     within a multiplicity, any multiplicity may be absent), weight decays lW, lH, lb,
+//     within a multiplicity, any multiplicity may be absent, m = K allowed: those
+//     samples sit at h = 0) or an explicit count per label set (SetCounts, any
+//     imbalance; ParseSetCounts reads "0:50,1:5,0+1:3"), weight decays lW, lH, lb,
 //     PAL or PAL-N, with or without the 1/N in front of the loss. Problem.Samples fixes
 //     the order of the N samples (multiplicity, then lexicographic set order).
+//     Problem.Balanced turns balanced set counts into Counts; unbalanced ones have no
+//     closed form (ErrNoClosedForm, naming the sets that break balance).
 //   - Problem.Solve returns an Optimum: rho = ||w_k||^2 and c_m from the optimality
 //     system (E_m), (E_W), solved by bracketed Newton steps in log variables to 1e-14;
 //     the existence threshold lW lH N^2 < sum_m n_m C(K-2, m-1) decides when only
@@ -26,7 +30,8 @@
 //     or float64; seeded Gaussian initialisation (Problem.InitialPoint); stops on a
 //     gradient-norm tolerance (or a relative objective gap, for timing). The Result
 //     carries a trajectory of Records: objective, gradient norm, gap to f*, Distance to
-//     the closed form (rho, c_m estimates, Gram error of W, feature error) and, with
+//     the closed form (rho, c_m estimates, Gram error of W, feature error; absent when
+//     the set counts have no closed form, Trainer.NoClosedForm) and, with
 //     TrainConfig.Metrics, every collapse metric of METHOD.md §5 (nclab/collapse).
 //   - Theorem 2 tools: Trainer.HessianVectorProduct (autodiff of <grad f, v>),
 //     Trainer.LowestCurvature (Lanczos), Problem.CurvatureAtZero (the closed-form lowest

@@ -68,9 +68,12 @@ func (r *trainRun) evaluate(x []*tensors.Tensor) (f float64, grad []*tensors.Ten
 func (r *trainRun) record(step int, x Point, f, gnorm float64) error {
 	begin := time.Now()
 	defer func() { r.measuring += time.Since(begin) }()
-	o := r.t.optimum
-	rec := Record{Step: step, Objective: f, GradNorm: gnorm, ObjectiveGap: (f - o.Objective) / math.Abs(o.Objective),
-		Distance: r.t.problem.DistanceTo(x, o), Seconds: (begin.Sub(r.start) - r.measuring).Seconds()}
+	rec := Record{Step: step, Objective: f, GradNorm: gnorm, Seconds: (begin.Sub(r.start) - r.measuring).Seconds()}
+	if o := r.t.optimum; o != nil {
+		dist := r.t.problem.DistanceTo(x, o)
+		dist.ObjectiveGap = (f - o.Objective) / math.Abs(o.Objective)
+		rec.Distance = &dist
+	}
 	if r.result == nil {
 		r.result = &Result{}
 	}
@@ -132,7 +135,7 @@ func (r *trainRun) descend(x0 Point) error {
 // closeEnough reports whether f is within StopGap of f* (relative).
 func (r *trainRun) closeEnough(f float64) bool {
 	o := r.t.optimum
-	return r.t.config.StopGap > 0 && (f-o.Objective)/math.Abs(o.Objective) <= r.t.config.StopGap
+	return o != nil && r.t.config.StopGap > 0 && (f-o.Objective)/math.Abs(o.Objective) <= r.t.config.StopGap
 }
 
 // gradConverger stops L-BFGS when the Euclidean gradient norm reaches GradTol and

@@ -3,6 +3,7 @@ package ufm
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Optimum is the global minimiser of a Problem as Theorem 1 describes it (METHOD.md §3):
@@ -38,11 +39,19 @@ const solveTolerance = 1e-14
 // Solve returns the global optimum of p: it solves (E_m) for every present m and (E_W)
 // in the log variables u = log rho, t_m = log c_m, each by Newton's method kept inside
 // a bracket (bisection when a Newton step leaves it), to a relative accuracy of 1e-14.
+//
+// With SetCounts it needs them balanced (Problem.Balanced): otherwise the error wraps
+// ErrNoClosedForm and names the sets that break balance. Samples with all K labels
+// (m = K) take no part in (E_m) and (E_W): their loss K lse(z) - sum_k z_k is at least
+// K log K, with equality at h = 0 whatever W and b, and their gradients vanish at
+// W = H = 0, so they only add n_K to N (in the 1/N and in lH N of (E_m)) and
+// n_K K log K / N to f*; C[K] = 0.
 func (p Problem) Solve() (*Optimum, error) {
-	if err := p.Validate(); err != nil {
+	p, err := p.Balanced()
+	if err != nil {
 		return nil, err
 	}
-	ms := p.Multiplicities()
+	ms := slices.DeleteFunc(p.Multiplicities(), func(m int) bool { return m == p.K })
 	k := float64(p.K)
 	// weight[m] = n_m C(K-2, m-1): the coefficient of c_m^2 in (E_W).
 	weight := map[int]float64{}
@@ -66,7 +75,12 @@ func (p Problem) Solve() (*Optimum, error) {
 		}
 		return math.Log(p.LambdaH*sum) - math.Log(p.LambdaW), dsum / sum
 	}
-	if p.LambdaW >= p.ExistenceThreshold() {
+	if n := p.Counts[p.K]; n > 0 {
+		// Every sample holds all labels: h = 0, in-set logits all equal (b's share cancels).
+		opt.C[p.K], opt.InSetLogit[p.K], opt.OutOfSetLogit[p.K] = 0, 0, 0
+		opt.SampleLoss[p.K] = p.sampleLoss(p.K, 0)
+	}
+	if len(ms) == 0 || p.LambdaW >= p.ExistenceThreshold() {
 		opt.Trivial = true
 		for _, m := range ms {
 			opt.C[m] = 0
@@ -91,7 +105,7 @@ func (p Problem) Solve() (*Optimum, error) {
 		opt.SampleLoss[m] = p.sampleLoss(m, opt.Rho*c*k/(k-1))
 	}
 	if c1, ok := opt.C[1]; ok {
-		for _, m := range ms {
+		for m := range opt.C {
 			opt.Gamma[m] = float64(m) * opt.C[m] / c1
 		}
 	}
@@ -103,7 +117,13 @@ func (p Problem) Solve() (*Optimum, error) {
 // (METHOD.md §3): lW < sum_m n_m C(K-2, m-1) / (lH N^2) for PAL. In general it is
 // lH sum_m n_m C(K-2, m-1) c_m(0)^2 with c_m(0) = 1/(lH N q_m), the limit of (E_m) as
 // rho -> 0 (q_m = m for PAL-N; N -> 1 without the 1/N).
+//
+// It is NaN for SetCounts without a closed form (Problem.Balanced fails).
 func (p Problem) ExistenceThreshold() float64 {
+	p, err := p.Balanced()
+	if err != nil {
+		return math.NaN()
+	}
 	var limit float64
 	for _, m := range p.Multiplicities() {
 		c0 := 1 / p.cScale(m)
@@ -119,7 +139,7 @@ func (p Problem) ExistenceThreshold() float64 {
 // alpha = sum_i ||g_i||^2/(K-1) = sum_m n_m C(K-2, m-1)/q_m^2. Its lowest eigenvalue is
 // (lW + lH)/2 - sqrt(((lW - lH)/2)^2 + alpha/N^2); the b block adds lb (along 1).
 // It is negative, making W = H = 0 a strict saddle (Theorem 2), exactly when
-// lW < ExistenceThreshold().
+// lW < ExistenceThreshold(); NaN, like it, without a closed form.
 func (p Problem) CurvatureAtZero() float64 {
 	coupling := p.ExistenceThreshold() * p.LambdaH // alpha/N^2 = sum_m n_m C(K-2,m-1) / (N q_m)^2
 	wh := (p.LambdaW+p.LambdaH)/2 - math.Sqrt(math.Pow((p.LambdaW-p.LambdaH)/2, 2)+coupling)

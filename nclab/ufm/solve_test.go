@@ -159,7 +159,7 @@ func TestProblemValidate(t *testing.T) {
 	ok := Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2}
 	bad := map[string]func(p *Problem){
 		"K = 1":            func(p *Problem) { p.K = 1 },
-		"multiplicity 4":   func(p *Problem) { p.Counts = map[int]int{4: 1} },
+		"multiplicity 5":   func(p *Problem) { p.Counts = map[int]int{5: 1} },
 		"multiplicity 0":   func(p *Problem) { p.Counts = map[int]int{0: 1} },
 		"count n_2 = -1":   func(p *Problem) { p.Counts = map[int]int{1: 1, 2: -1} },
 		"no samples":       func(p *Problem) { p.Counts = map[int]int{1: 0} },

@@ -1,6 +1,7 @@
 package ufm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -111,8 +112,8 @@ func (c TrainConfig) validate(p Problem) error {
 		return fmt.Errorf("ufm: momentum %v outside [0, 1)", c.Momentum)
 	case c.MaxSteps < 0 || c.TrackEvery < 0:
 		return fmt.Errorf("ufm: max steps %d and track-every %d must be >= 0", c.MaxSteps, c.TrackEvery)
-	case c.Metrics && p.Counts[1] == 0:
-		return fmt.Errorf("ufm: collapse metrics need multiplicity-1 samples (class means), and counts give n_1 = 0")
+	case c.Metrics && !slices.Contains(p.Multiplicities(), 1):
+		return fmt.Errorf("ufm: collapse metrics need multiplicity-1 samples (class means), and the counts have none")
 	case !(c.GradTol >= 0) || !(c.InitScale >= 0) || !(c.StopGap >= 0):
 		return fmt.Errorf("ufm: grad tolerance %v, stop gap %v and init scale %v must be >= 0", c.GradTol, c.StopGap, c.InitScale)
 	}
@@ -124,9 +125,9 @@ type Record struct {
 	Step      int     `json:"step"`
 	Objective float64 `json:"objective"`
 	GradNorm  float64 `json:"grad_norm"`
-	// ObjectiveGap is (f - f*)/|f*| against the closed form.
-	ObjectiveGap float64 `json:"objective_gap"`
-	Distance
+	// Distance to the closed form, nil (absent from the JSON form) when the problem has
+	// none (Trainer.NoClosedForm).
+	*Distance
 	// Seconds is the wall time spent training so far (the measurements of the
 	// trajectory excluded).
 	Seconds float64 `json:"seconds"`
@@ -148,10 +149,13 @@ type Result struct {
 
 // Distance measures how far a point is from Theorem 1's optimum (all rotation invariant).
 type Distance struct {
+	// ObjectiveGap is (f - f*)/|f*| against the closed form (filled in by the trainer,
+	// which knows f; DistanceTo leaves it 0).
+	ObjectiveGap float64 `json:"objective_gap"`
 	// Rho is mean_k ||w_k||^2, the estimate of rho.
 	Rho float64 `json:"rho"`
-	// C maps m to the mean over samples of multiplicity m of <h_i, s_i>/||s_i||^2 with
-	// s_i = sum_{k in S_i} w_k: the estimate of c_m.
+	// C maps m < K to the mean over samples of multiplicity m of <h_i, s_i>/||s_i||^2
+	// with s_i = sum_{k in S_i} w_k: the estimate of c_m.
 	C map[int]float64 `json:"c"`
 	// GramError is ||W W^T - G*||_F / ||G*||_F with G* = rho* K/(K-1)(I - 11^T/K)
 	// (||W W^T||_F when the optimum is trivial).
@@ -196,10 +200,12 @@ func (p Problem) DistanceTo(x Point, o *Optimum) Distance {
 			ss += s[j] * s[j]
 		}
 		m := len(set)
-		if ss > 0 {
-			dist.C[m] += dot / ss
+		if m < k { // c_K is no parameter: all-label features are 0 at the optimum
+			if ss > 0 {
+				dist.C[m] += dot / ss
+			}
+			counts[m]++
 		}
-		counts[m]++
 		cm := o.C[m]
 		for j := range s {
 			e := h[j] - cm*s[j]
@@ -240,8 +246,10 @@ type Trainer struct {
 	problem Problem
 	config  TrainConfig
 	optimum *Optimum
-	samples []labelset.Set
-	targets *tensors.Tensor
+	// noClosedForm is Solve's error when the counts have no closed form (optimum nil).
+	noClosedForm error
+	samples      []labelset.Set
+	targets      *tensors.Tensor
 	// valueAndGradient: (W, H, b, Y) -> (f, dW, dH, db, ||grad||).
 	valueAndGradient *Exec
 	// descend: (W, H, b, vW, vH, vb, Y) -> the same six after `unroll` steps of gradient
@@ -252,7 +260,9 @@ type Trainer struct {
 }
 
 // NewTrainer validates p and config, solves the closed form (for the distances in the
-// trajectory) and prepares the graphs.
+// trajectory) and prepares the graphs. Set counts that are not balanced within each
+// multiplicity have no closed form: the trainer then runs without one (Optimum is nil,
+// NoClosedForm says why, records carry no Distance) and TrainConfig.StopGap must be 0.
 func NewTrainer(backend compute.Backend, p Problem, config TrainConfig) (*Trainer, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
@@ -261,10 +271,16 @@ func NewTrainer(backend compute.Backend, p Problem, config TrainConfig) (*Traine
 		return nil, err
 	}
 	o, err := p.Solve()
-	if err != nil {
+	var noClosedForm error
+	if errors.Is(err, ErrNoClosedForm) {
+		if config.StopGap > 0 {
+			return nil, fmt.Errorf("ufm: stop gap %v needs the closed form: %w", config.StopGap, err)
+		}
+		o, noClosedForm = nil, err
+	} else if err != nil {
 		return nil, err
 	}
-	t := &Trainer{backend: backend, problem: p, config: config, optimum: o}
+	t := &Trainer{backend: backend, problem: p, config: config, optimum: o, noClosedForm: noClosedForm}
 	sets := p.Samples()
 	t.samples = sets
 	y := make([]float64, len(sets)*p.K)
@@ -289,8 +305,13 @@ func NewTrainer(backend compute.Backend, p Problem, config TrainConfig) (*Traine
 	return t, nil
 }
 
-// Optimum is the closed-form optimum the trainer measures against.
+// Optimum is the closed-form optimum the trainer measures against; nil when the
+// problem has none (see NoClosedForm).
 func (t *Trainer) Optimum() *Optimum { return t.optimum }
+
+// NoClosedForm is nil when the trainer has a closed-form optimum, else Solve's error
+// (wrapping ErrNoClosedForm, naming the label sets that break balance).
+func (t *Trainer) NoClosedForm() error { return t.noClosedForm }
 
 // gradientNorm is sqrt(sum of squares) over several gradient tensors.
 func gradientNorm(grads ...*Node) *Node {
