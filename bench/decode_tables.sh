@@ -19,7 +19,7 @@ train() { # name, flags...
 runs=()
 for ds in mnist-mlab fashion-mlab; do
   for imb in c10-L c10-M c10-S; do
-    train "mlp-$ds-$imb" --dataset "$ds" --imbalance "$imb" --arch mlp --epochs 40 --track-every 40
+    train "mlp-$ds-$imb" --dataset "$ds" --imbalance "$imb" --arch mlp --head learned --epochs 40 --track-every 40
     runs+=(--run "$out/mlp-$ds-$imb")
   done
 done
