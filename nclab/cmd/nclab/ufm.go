@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/gomlx/compute/dtypes"
@@ -30,6 +31,7 @@ func runUFM(args []string, stdout io.Writer) error {
 	fs.SetOutput(stdout)
 	k := fs.Int("classes", 0, "number of labels K (>= 2)")
 	counts := fs.String("counts", "", "samples per label set of each multiplicity, m:n_m pairs, e.g. 1:5,2:2,3:1")
+	setCounts := fs.String("set-counts", "", "instead of --counts: samples per label set, e.g. 0:50,1:5,0+1:3 (train runs without a closed form when unbalanced)")
 	lw := fs.Float64("lambda-w", 5e-3, "weight decay of W")
 	lh := fs.Float64("lambda-h", 5e-3, "weight decay of H")
 	lb := fs.Float64("lambda-b", 5e-3, "weight decay of b")
@@ -63,9 +65,20 @@ func runUFM(args []string, stdout io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	parsedCounts, err := ufm.ParseCounts(*counts)
-	if err != nil {
-		return fmt.Errorf("--counts: %w", err)
+	p := ufm.Problem{K: *k, LambdaW: *lw, LambdaH: *lh, LambdaB: *lb}
+	switch {
+	case *counts != "" && *setCounts != "":
+		return errors.New("give --counts or --set-counts, not both")
+	case *setCounts != "":
+		var err error
+		if p.SetCounts, err = ufm.ParseSetCounts(*k, *setCounts); err != nil {
+			return fmt.Errorf("--set-counts: %w", err)
+		}
+	default:
+		var err error
+		if p.Counts, err = ufm.ParseCounts(*counts); err != nil {
+			return fmt.Errorf("--counts: %w", err)
+		}
 	}
 	kind, err := loss.ParseKind(*lossName)
 	if err != nil {
@@ -74,9 +87,9 @@ func runUFM(args []string, stdout io.Writer) error {
 	if kind != loss.KindPAL && kind != loss.KindPALNormalized {
 		return fmt.Errorf("--loss %s: the UFM closed form covers pal and pal-n only", *lossName)
 	}
-	p := ufm.Problem{K: *k, Counts: parsedCounts, LambdaW: *lw, LambdaH: *lh, LambdaB: *lb, Normalized: kind == loss.KindPALNormalized, SumLoss: *sumLoss}
+	p.Normalized, p.SumLoss = kind == loss.KindPALNormalized, *sumLoss
 	opt, err := p.Solve()
-	if err != nil {
+	if err != nil && (args[0] == "solve" || !errors.Is(err, ufm.ErrNoClosedForm)) {
 		return err
 	}
 	if args[0] == "solve" {
@@ -100,7 +113,7 @@ func runUFM(args []string, stdout io.Writer) error {
 	}
 	cfg.LearningRate, cfg.Momentum, cfg.Nesterov = *lr, *momentum, *nesterov
 	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery, cfg.Seed = *maxSteps, *gradTol, *initScale, *trackEvery, *seed
-	cfg.Metrics = *metrics && p.Counts[1] > 0
+	cfg.Metrics = *metrics && slices.Contains(p.Multiplicities(), 1)
 	backend, err := nclab.NewBackend()
 	if err != nil {
 		return err
@@ -118,17 +131,23 @@ func runUFM(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	out := trainSummary(res, opt)
+	out := trainSummary(res, opt, tr.NoClosedForm())
 	if *asJSON {
 		return ufmWriteJSON(stdout, out)
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "steps\t%d (%s, %.3fs, %s)\n", res.Step, res.Stop, res.Seconds, runtime.Version())
-	fmt.Fprintf(tw, "objective\t%.10g\t(closed form %.10g, relative gap %.2e)\n", res.Objective, opt.Objective, res.ObjectiveGap)
 	fmt.Fprintf(tw, "gradient norm\t%.3e\n", res.GradNorm)
-	fmt.Fprintf(tw, "rho\t%.8g\t(closed form %.8g)\n", res.Rho, opt.Rho)
-	for _, m := range p.Multiplicities() {
-		fmt.Fprintf(tw, "c_%d\t%.8g\t(closed form %.8g)\n", m, res.C[m], opt.C[m])
+	if opt == nil {
+		fmt.Fprintf(tw, "objective\t%.10g\t(%v)\n", res.Objective, tr.NoClosedForm())
+	} else {
+		fmt.Fprintf(tw, "objective\t%.10g\t(closed form %.10g, relative gap %.2e)\n", res.Objective, opt.Objective, res.ObjectiveGap)
+		fmt.Fprintf(tw, "rho\t%.8g\t(closed form %.8g)\n", res.Rho, opt.Rho)
+		for _, m := range p.Multiplicities() {
+			if m < p.K {
+				fmt.Fprintf(tw, "c_%d\t%.8g\t(closed form %.8g)\n", m, res.C[m], opt.C[m])
+			}
+		}
 	}
 	if res.Metrics != nil {
 		fmt.Fprintf(tw, "NC1 / NC2_W / NC2_H / NC3\t%.3e / %.3e / %.3e / %.3e\n", res.Metrics.NC1, res.Metrics.NC2W, res.Metrics.NC2H, res.Metrics.NC3)
@@ -138,32 +157,42 @@ func runUFM(args []string, stdout io.Writer) error {
 
 // trainJSON is the "nclab ufm train --json" object: the trained point's values under
 // the keys of "ufm solve", the closed form beside them, and the collapse metrics.
+// Without a closed form (unbalanced --set-counts) the keys that measure against it
+// (rho, c, gamma, trivial, objective_gap, gram_error, feature_error, closed_form) are
+// absent and no_closed_form says why.
 type trainJSON struct {
 	Objective    float64         `json:"objective"`
-	Rho          float64         `json:"rho"`
-	C            map[int]float64 `json:"c"`
-	Gamma        map[int]float64 `json:"gamma"`
-	Trivial      bool            `json:"trivial"`
+	Rho          *float64        `json:"rho,omitempty"`
+	C            map[int]float64 `json:"c,omitempty"`
+	Gamma        map[int]float64 `json:"gamma,omitempty"`
+	Trivial      *bool           `json:"trivial,omitempty"`
 	Steps        int             `json:"steps"`
 	GradNorm     float64         `json:"grad_norm"`
 	Converged    bool            `json:"converged"`
 	Stop         string          `json:"stop"`
 	Seconds      float64         `json:"seconds"`
-	ObjectiveGap float64         `json:"objective_gap"`
-	GramError    float64         `json:"gram_error"`
-	FeatureError float64         `json:"feature_error"`
-	ClosedForm   *ufm.Optimum    `json:"closed_form"`
+	ObjectiveGap *float64        `json:"objective_gap,omitempty"`
+	GramError    *float64        `json:"gram_error,omitempty"`
+	FeatureError *float64        `json:"feature_error,omitempty"`
+	ClosedForm   *ufm.Optimum    `json:"closed_form,omitempty"`
+	NoClosedForm string          `json:"no_closed_form,omitempty"`
 	Metrics      *collapse.JSON  `json:"metrics,omitempty"`
 }
 
-func trainSummary(res *ufm.Result, opt *ufm.Optimum) trainJSON {
-	out := trainJSON{Objective: res.Objective, Rho: res.Rho, C: res.C, Trivial: opt.Trivial, Steps: res.Step,
-		GradNorm: res.GradNorm, Converged: res.Converged, Stop: res.Stop, Seconds: res.Seconds,
-		ObjectiveGap: res.ObjectiveGap, GramError: res.GramError, FeatureError: res.FeatureError, ClosedForm: opt}
-	out.Gamma = map[int]float64{}
-	if c1, ok := res.C[1]; ok && c1 != 0 {
-		for m, c := range res.C {
-			out.Gamma[m] = float64(m) * c / c1
+func trainSummary(res *ufm.Result, opt *ufm.Optimum, noClosedForm error) trainJSON {
+	out := trainJSON{Objective: res.Objective, Steps: res.Step, GradNorm: res.GradNorm, Converged: res.Converged,
+		Stop: res.Stop, Seconds: res.Seconds}
+	if opt == nil || res.Distance == nil {
+		out.NoClosedForm = noClosedForm.Error()
+	} else {
+		d := res.Distance
+		out.Rho, out.C, out.Trivial, out.ClosedForm = &d.Rho, d.C, &opt.Trivial, opt
+		out.ObjectiveGap, out.GramError, out.FeatureError = &d.ObjectiveGap, &d.GramError, &d.FeatureError
+		out.Gamma = map[int]float64{}
+		if c1, ok := res.C[1]; ok && c1 != 0 {
+			for m, c := range res.C {
+				out.Gamma[m] = float64(m) * c / c1
+			}
 		}
 	}
 	if res.Metrics != nil {

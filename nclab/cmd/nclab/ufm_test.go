@@ -85,7 +85,7 @@ func TestUFMTrainJSON(t *testing.T) {
 func TestUFMInvalidInput(t *testing.T) {
 	for args, want := range map[string]string{
 		"ufm solve --classes 1 --counts 1:3":                    "K = 1",
-		"ufm solve --classes 4 --counts 1:3,4:1":                "multiplicity 4",
+		"ufm solve --classes 4 --counts 1:3,5:1":                "multiplicity 5",
 		"ufm solve --classes 4 --counts 1:3 --lambda-w -1":      "negative",
 		"ufm solve --classes 4 --counts 1:2.5":                  "not an integer",
 		"ufm solve --classes 4 --counts 1:3 --loss ova":         "pal and pal-n",
@@ -99,6 +99,42 @@ func TestUFMInvalidInput(t *testing.T) {
 		msg := errb.String()
 		if code == 0 || !strings.Contains(msg, want) || strings.Count(msg, "\n") != 1 {
 			t.Errorf("%s: exit %d, stderr %q, want one line containing %q", args, code, msg, want)
+		}
+	}
+}
+
+// "--set-counts": unbalanced singles train without a closed form (its keys absent,
+// no_closed_form naming the set); "ufm solve" refuses them in one line; bad input
+// names the flag.
+func TestUFMSetCounts(t *testing.T) {
+	const unbalanced = " --classes 3 --set-counts 0:12,1:4,2:4,0+1:3,0+2:3,1+2:3 --lambda-w 0.01 --lambda-h 0.01 --lambda-b 0.01"
+	var out, errb bytes.Buffer
+	if code := run(strings.Fields("ufm train --dim 4 --json"+unbalanced), &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, absent := range []string{"rho", "objective_gap", "gram_error", "closed_form", "trivial"} {
+		if _, ok := got[absent]; ok {
+			t.Errorf("key %q present without a closed form", absent)
+		}
+	}
+	if why, _ := got["no_closed_form"].(string); !strings.Contains(why, "{0} has 12 samples") || got["converged"] != true {
+		t.Errorf("no_closed_form %q, converged %v", why, got["converged"])
+	}
+	for args, want := range map[string]string{
+		"ufm solve" + unbalanced:                               "no closed form",
+		"ufm solve --classes 3 --counts 1:1 --set-counts 0:1":  "not both",
+		"ufm solve --classes 3 --set-counts 0:1,3:1":           "--set-counts",
+		"ufm train --dim 4 --classes 3 --set-counts 0+0:1,1:1": "--set-counts",
+		"ufm solve --classes 3 --set-counts 0:1,1:1,0+1:-1":    "negative",
+	} {
+		out.Reset()
+		errb.Reset()
+		if code := run(strings.Fields(args), &out, &errb); code == 0 || !strings.Contains(errb.String(), want) || strings.Count(strings.TrimSpace(errb.String()), "\n") > 0 {
+			t.Errorf("%s: exit %d, stderr %q, want one line with %q", args, code, errb.String(), want)
 		}
 	}
 }
