@@ -46,3 +46,14 @@ func ExampleTrainer_Train() {
 	// converged: true, f = 1.040376 (f* = 1.040376)
 	// rho = 6.6433 (6.6433), c_2 = 0.3523 (0.3523)
 }
+
+// At Theorem 1's optimum every tag weight is c_m / c_1.
+func ExampleFitTags() {
+	p := ufm.Problem{K: 4, Counts: map[int]int{1: 3, 2: 2}, LambdaW: 1e-2, LambdaH: 1e-2, LambdaB: 1e-2}
+	opt, _ := p.Solve()
+	x, _ := opt.Point(p, 6, 1, false)
+	fits, _ := ufm.FitTags(x.H, p.Samples(), p.K)
+	fmt.Printf("%v: a = %.4f, %.4f (c_2/c_1 = %.4f), residual < 1e-12: %v\n", fits[0].Set, fits[0].Weights[0], fits[0].Weights[1], opt.C[2]/opt.C[1], fits[0].Residual < 1e-12)
+	// Output:
+	// {0,1}: a = 0.8598, 0.8598 (c_2/c_1 = 0.8598), residual < 1e-12: true
+}
