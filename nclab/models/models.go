@@ -94,6 +94,9 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 			return nil, fmt.Errorf("models: %s takes %d convolution widths before the feature dimension, got %v", cfg.Arch, want, cfg.Widths)
 		}
 		if len(cfg.Widths) == want+1 { // the last one is the feature dimension
+			if cfg.FeatureDim != 0 && cfg.FeatureDim != cfg.Widths[want] {
+				return nil, fmt.Errorf("models: feature dimension given twice: %d and the last of widths %v", cfg.FeatureDim, cfg.Widths)
+			}
 			cfg.FeatureDim, cfg.Widths = cfg.Widths[want], cfg.Widths[:want]
 		}
 		for _, w := range cfg.Widths {

@@ -53,3 +53,16 @@ func TestTrainableParametersKnownTotals(t *testing.T) {
 		}
 	}
 }
+
+// TestFeatureDimGivenTwice: a third smallcnn width is d, so a different explicit
+// FeatureDim is a conflict that must be reported, not silently resolved.
+func TestFeatureDimGivenTwice(t *testing.T) {
+	cfg := Config{Arch: "smallcnn", Head: "etf", K: 10, Height: 28, Width: 28, Channels: 1, Widths: []int{32, 64, 64}, FeatureDim: 10}
+	if _, err := New(testBackend(t), cfg); err == nil {
+		t.Fatal("widths 32-64-64 with FeatureDim 10: no error")
+	}
+	cfg.FeatureDim = 64
+	if _, err := New(testBackend(t), cfg); err != nil {
+		t.Fatalf("widths 32-64-64 with the same FeatureDim 64: %v", err)
+	}
+}
