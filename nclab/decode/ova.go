@@ -66,16 +66,21 @@ type OvA struct {
 // the given backend, and threshold 0.5.
 func FitOvA(backend compute.Backend, k int, features *mat.Dense, sets []labelset.Set, opts OvAOptions) (*OvA, error) {
 	n, _ := features.Dims()
-	if err := checkLabels(k, n, sets, "training"); err != nil {
-		return nil, err
-	}
-	if err := checkFinite(features, "training features"); err != nil {
-		return nil, err
-	}
-	if err := opts.check(); err != nil {
+	if err := checkFitInput(k, n, features, sets, opts); err != nil {
 		return nil, err
 	}
 	return trainOvA(backend, k, features, sets, opts)
+}
+
+// checkFitInput validates what FitOvA and FitOvATuned are given.
+func checkFitInput(k, n int, features *mat.Dense, sets []labelset.Set, opts OvAOptions) error {
+	if err := checkLabels(k, n, sets, "training"); err != nil {
+		return err
+	}
+	if err := checkFinite(features, "training features"); err != nil {
+		return err
+	}
+	return opts.check()
 }
 
 // FitOvATuned holds out opts.HoldoutFraction of the training samples (seeded), trains the
@@ -87,13 +92,7 @@ func FitOvA(backend compute.Backend, k int, features *mat.Dense, sets []labelset
 // the train/test shift of the features.
 func FitOvATuned(backend compute.Backend, k int, features *mat.Dense, sets []labelset.Set, opts OvAOptions) (*OvA, error) {
 	n, d := features.Dims()
-	if err := checkLabels(k, n, sets, "training"); err != nil {
-		return nil, err
-	}
-	if err := checkFinite(features, "training features"); err != nil {
-		return nil, err
-	}
-	if err := opts.check(); err != nil {
+	if err := checkFitInput(k, n, features, sets, opts); err != nil {
 		return nil, err
 	}
 	nHold := int(math.Round(opts.HoldoutFraction * float64(n)))
