@@ -74,18 +74,7 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 // fill a window are dropped. It runs as a Reshape to [N, H/s, s, W/s, s, C]
 // and a ReduceMax over the two window axes.
 func MaxPool2D(x *Node, s int) *Node {
-	if x.Rank() != 4 {
-		exceptions.Panicf("conv.MaxPool2D: want an NHWC tensor of rank 4, got shape %s", x.Shape())
-	}
-	n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
-	outH, outW := h/s, w/s
-	if outH == 0 || outW == 0 {
-		exceptions.Panicf("conv.MaxPool2D: window %d larger than the input %dx%d", s, h, w)
-	}
-	if outH*s != h || outW*s != w {
-		x = Slice(x, AxisRange(), AxisRange(0, outH*s), AxisRange(0, outW*s))
-	}
-	return ReduceMax(Reshape(x, n, outH, s, outW, s, c), 2, 4)
+	return ReduceMax(poolWindows("MaxPool2D", x, s), 2, 4)
 }
 
 // GlobalAvgPool averages an NHWC batch over its spatial axes: [N, H, W, C] -> [N, C].
@@ -100,16 +89,23 @@ func GlobalAvgPool(x *Node) *Node {
 // windows with stride s (PyTorch's AvgPool2d(s)), dropping rows and columns
 // that do not fill a window.
 func AvgPool2D(x *Node, s int) *Node {
+	return ReduceMean(poolWindows("AvgPool2D", x, s), 2, 4)
+}
+
+// poolWindows reshapes an NHWC batch to [N, H/s, s, W/s, s, C], dropping the rows
+// and columns that do not fill an s x s window, so that a reduction over axes 2
+// and 4 pools each window. op names the caller in panics.
+func poolWindows(op string, x *Node, s int) *Node {
 	if x.Rank() != 4 {
-		exceptions.Panicf("conv.AvgPool2D: want an NHWC tensor of rank 4, got shape %s", x.Shape())
+		exceptions.Panicf("conv.%s: want an NHWC tensor of rank 4, got shape %s", op, x.Shape())
 	}
 	n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
 	outH, outW := h/s, w/s
 	if outH == 0 || outW == 0 {
-		exceptions.Panicf("conv.AvgPool2D: window %d larger than the input %dx%d", s, h, w)
+		exceptions.Panicf("conv.%s: window %d larger than the input %dx%d", op, s, h, w)
 	}
 	if outH*s != h || outW*s != w {
 		x = Slice(x, AxisRange(), AxisRange(0, outH*s), AxisRange(0, outW*s))
 	}
-	return ReduceMean(Reshape(x, n, outH, s, outW, s, c), 2, 4)
+	return Reshape(x, n, outH, s, outW, s, c)
 }
