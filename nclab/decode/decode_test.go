@@ -8,6 +8,7 @@ import (
 
 	"github.com/gomlx/compute"
 	"github.com/nclab/nclab/nclab"
+	"github.com/nclab/nclab/nclab/etf"
 	"github.com/nclab/nclab/nclab/labelset"
 	"gonum.org/v1/gonum/mat"
 )
@@ -21,19 +22,12 @@ func testBackend(t testing.TB) compute.Backend {
 	return b
 }
 
-// simplexRows returns the K x d simplex ETF sqrt(K/(K-1)) (I - 11^T/K), zero-padded to
-// d columns (METHOD.md §4): unit rows, pairwise cosine -1/(K-1).
+// simplexRows returns the K x d simplex ETF sqrt(K/(K-1)) (I - 11^T/K) zero-padded to
+// d >= K columns (etf.Embedded with the identity embedding).
 func simplexRows(k, d int) *mat.Dense {
-	w := mat.NewDense(k, d, nil)
-	s := math.Sqrt(float64(k) / float64(k-1))
-	for i := range k {
-		for j := range k {
-			v := -1.0 / float64(k)
-			if i == j {
-				v += 1
-			}
-			w.Set(i, j, s*v)
-		}
+	w, err := etf.Embedded(k, d, 0, true)
+	if err != nil {
+		panic(err)
 	}
 	return w
 }

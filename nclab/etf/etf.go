@@ -14,18 +14,7 @@ func Simplex(k int) *mat.Dense {
 	if k < 2 {
 		panic(fmt.Sprintf("etf: Simplex needs K >= 2, got %d", k))
 	}
-	scale := math.Sqrt(float64(k) / float64(k-1))
-	e := mat.NewDense(k, k, nil)
-	for i := range k {
-		for j := range k {
-			v := -1 / float64(k)
-			if i == j {
-				v += 1
-			}
-			e.Set(i, j, scale*v)
-		}
-	}
-	return e
+	return scaledCentering(k, math.Sqrt(float64(k)/float64(k-1)))
 }
 
 // Target returns T = (I_K - 11^T/K)/sqrt(K-1), the Gram matrix of a simplex ETF
@@ -34,18 +23,23 @@ func Target(k int) *mat.Dense {
 	if k < 2 {
 		panic(fmt.Sprintf("etf: Target needs K >= 2, got %d", k))
 	}
-	t := mat.NewDense(k, k, nil)
-	s := 1 / math.Sqrt(float64(k-1))
+	return scaledCentering(k, 1/math.Sqrt(float64(k-1)))
+}
+
+// scaledCentering returns scale * (I_K - 11^T/K), the form shared by the simplex ETF
+// and its normalised Gram target.
+func scaledCentering(k int, scale float64) *mat.Dense {
+	c := mat.NewDense(k, k, nil)
 	for i := range k {
 		for j := range k {
 			v := -1 / float64(k)
 			if i == j {
 				v += 1
 			}
-			t.Set(i, j, s*v)
+			c.Set(i, j, scale*v)
 		}
 	}
-	return t
+	return c
 }
 
 // Embedded returns a K x d simplex ETF: rows of unit norm with pairwise cosine
