@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -90,20 +91,14 @@ func readLog(path string, upTo int) ([]Record, error) {
 	defer f.Close()
 	var records []Record
 	var kept []byte
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for line := 1; sc.Scan(); line++ {
-		var r Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("train: %s:%d: %w", path, line, err)
-		}
+	err = scanLog(f, path, func(r Record, raw []byte) {
 		if r.Epoch <= upTo {
 			records = append(records, r)
-			kept = append(append(kept, sc.Bytes()...), '\n')
+			kept = append(append(kept, raw...), '\n')
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("train: %s: %w", path, err)
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := os.WriteFile(path, kept, 0o644); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -196,17 +191,26 @@ func ReadRun(dir string) (*Summary, []Record, error) {
 	}
 	defer f.Close()
 	var records []Record
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<26)
-	for line := 1; sc.Scan(); line++ {
-		var r Record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, nil, fmt.Errorf("train: %s:%d: %w", path, line, err)
-		}
-		records = append(records, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, nil, fmt.Errorf("train: %s: %w", path, err)
+	if err := scanLog(f, path, func(r Record, _ []byte) { records = append(records, r) }); err != nil {
+		return nil, nil, err
 	}
 	return &s, records, nil
+}
+
+// scanLog decodes each line of a log.jsonl (read from r, named path in errors) and
+// passes the record and its raw line to visit.
+func scanLog(r io.Reader, path string, visit func(rec Record, raw []byte)) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	for line := 1; sc.Scan(); line++ {
+		var rec Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return fmt.Errorf("train: %s:%d: %w", path, line, err)
+		}
+		visit(rec, sc.Bytes())
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("train: %s: %w", path, err)
+	}
+	return nil
 }
