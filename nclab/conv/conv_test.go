@@ -91,6 +91,24 @@ func TestMaxPool2DHandComputed(t *testing.T) {
 	}
 }
 
+// TestMaxPool2DTiedWindow checks that a window whose values tie passes its
+// gradient to one element, as PyTorch does, not to all of them.
+func TestMaxPool2DTiedWindow(t *testing.T) {
+	b := testBackend(t)
+	x := tensors.FromFlatDataAndDimensions([]float64{3, 3, 3, 3}, 1, 2, 2, 1)
+	grad := flat(MustExecOnce(b, func(x *Node) *Node { return Gradient(ReduceAllSum(MaxPool2D(x, 2)), x)[0] }, x))
+	var total, nonZero float64
+	for _, g := range grad {
+		total += g
+		if g != 0 {
+			nonZero++
+		}
+	}
+	if total != 1 || nonZero != 1 {
+		t.Fatalf("gradient of a tied window = %v, want a single 1", grad)
+	}
+}
+
 // TestBatchNormMatchesDefinition checks training-mode batch normalisation
 // against the definition computed here in plain Go.
 func TestBatchNormMatchesDefinition(t *testing.T) {
@@ -178,6 +196,10 @@ func TestGradients(t *testing.T) {
 		randomTensor(rng, 2, 6, 5, 2), randomTensor(rng, 3, 3, 2, 3))
 	checkGradient(t, "Conv2D 1x1 s2", func(in []*Node) *Node { return Conv2D(in[0], in[1], 2, 0) },
 		randomTensor(rng, 2, 6, 6, 3), randomTensor(rng, 1, 1, 3, 2))
+	checkGradient(t, "Conv2D 3x3 s1 p1, fewer patch columns than outputs (P^T V branch)", func(in []*Node) *Node { return Conv2D(in[0], in[1], 1, 1) },
+		randomTensor(rng, 2, 4, 4, 1), randomTensor(rng, 3, 3, 1, 12))
+	checkGradient(t, "Conv2D on a 2x2 input, fewer patches than patch columns (plain Dot)", func(in []*Node) *Node { return Conv2D(in[0], in[1], 1, 1) },
+		randomTensor(rng, 1, 2, 2, 4), randomTensor(rng, 3, 3, 4, 2))
 	// Distinct values make the maximum of each window unique, so max-pooling is differentiable there.
 	perm := rng.Perm(2 * 5 * 4 * 3)
 	pv := make([]float64, len(perm))

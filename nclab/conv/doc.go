@@ -3,9 +3,11 @@
 // convolution (graph.Convolve) is a scalar loop, while its matrix product is
 // vectorised (AVX2/AVX-512 with GOEXPERIMENT=simd).
 //
-//   - [Conv2D]: a square-kernel NHWC convolution as [Patches] (Pad + k*k
-//     strided Slices + Concatenate, i.e. im2col) and one matrix product.
-//   - [MaxPool2D]: non-overlapping max-pooling as a Reshape and a ReduceMax.
+//   - [Conv2D]: a square-kernel NHWC convolution as [Patches] (Pad + one
+//     GatherSlices of contiguous blocks, i.e. im2col) and one matrix product
+//     whose weight gradient avoids transposing the patch matrix.
+//   - [MaxPool2D]: non-overlapping max-pooling as element-wise Max of row
+//     and column slices.
 //   - [AvgPool2D]: non-overlapping average pooling, the same way.
 //   - [GlobalAvgPool]: the mean over the spatial axes.
 //   - [BatchStatistics], [Normalize], [RunningUpdate]: batch normalisation
