@@ -93,8 +93,8 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 // it transposes both, the patch matrix included (M x K, the largest tensor of
 // the layer). Here the product runs with W behind a StopGradient, and the
 // weight gradient W' = P^T V is attached through a zero-valued term
-// Z = Pad(W) - StopGradient(Pad(W)) ([M, O], W padded with M-K zero rows)
-// whose custom gradient computes W' transposing only the smaller of P and V:
+// Z = Pad(W - StopGradient(W)) ([M, O], padded with M-K zero rows) whose
+// custom gradient computes W' transposing only the smaller of P and V:
 // V^T [O, M] times P (right operand contracted on its leading axis, which the
 // backend takes as is), or P^T [K, M] times V. The Pad's own gradient then
 // keeps the first K rows, W'. When M < K the padding is impossible and the
@@ -105,17 +105,19 @@ func patchProduct(patches, weights *Node) *Node {
 	if m < k {
 		return Dot(patches, weights).Product()
 	}
-	y := Dot(patches, StopGradient(weights)).Product()
+	frozen := StopGradient(weights)
+	y := Dot(patches, frozen).Product()
 	zero := ScalarZero(patches.Graph(), patches.DType())
 	rowPadding := compute.PadAxis{End: m - k}
-	padded := Pad(weights, zero, rowPadding, compute.PadAxis{})
-	weightGrad := IdentityWithCustomGradient(Sub(padded, StopGradient(padded)), func(_, v *Node) *Node {
-		p := StopGradient(patches)
+	// Sub(weights, frozen) is zero with gradient one; padded after the
+	// subtraction so that no M x O tensor is copied by an Identity.
+	padded := Pad(Sub(weights, frozen), zero, rowPadding, compute.PadAxis{})
+	weightGrad := IdentityWithCustomGradient(padded, func(_, v *Node) *Node {
 		var grad *Node // [K, O]
 		if k < o {
-			grad = DotGeneral(Transpose(p, 0, 1), []int{1}, nil, v, []int{0}, nil)
+			grad = DotGeneral(Transpose(patches, 0, 1), []int{1}, nil, v, []int{0}, nil)
 		} else {
-			grad = Transpose(DotGeneral(Transpose(v, 0, 1), []int{1}, nil, p, []int{0}, nil), 0, 1)
+			grad = Transpose(DotGeneral(Transpose(v, 0, 1), []int{1}, nil, patches, []int{0}, nil), 0, 1)
 		}
 		return Pad(grad, zero, rowPadding, compute.PadAxis{})
 	})
