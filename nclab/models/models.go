@@ -46,6 +46,12 @@ type Config struct {
 	// and 32-64-128-256.
 	Widths []int
 
+	// WidthDivisor, when > 1, divides every convolution width of resnet18,
+	// resnet50, vgg16 and vgg19 (and their default feature dimension): the
+	// same architecture at a fraction of the cost, for the quick CPU runs of
+	// Table 2. It must divide 64. 0 or 1: the reference widths.
+	WidthDivisor int
+
 	// InputPool, when > 1, average-pools the input over InputPool x InputPool
 	// windows before the network (a 56x56 M-lab canvas becomes 28x28 with 2):
 	// a cheaper network for CPU runs. 0 or 1: the full image.
@@ -57,6 +63,15 @@ type Config struct {
 var defaultFeatureDim = map[string]int{
 	"mlp": 256, "smallcnn": 128, "convmlp": 256, "cnn5": 256,
 	"resnet18": 512, "resnet50": 2048, "vgg16": 512, "vgg19": 512,
+}
+
+// referenceArchs are the four architectures of the paper's Table 2.
+var referenceArchs = []string{"resnet18", "resnet50", "vgg16", "vgg19"}
+
+// Halvings is the number of 2x2 max-pools of arch: its input side must be at
+// least 2^Halvings (times the input pooling).
+func Halvings(arch string) int {
+	return map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}[arch]
 }
 
 // Model is a network phi with a classifier head: Forward returns the
@@ -105,8 +120,17 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 			}
 		}
 	}
+	if cfg.WidthDivisor == 0 {
+		cfg.WidthDivisor = 1
+	}
+	if cfg.WidthDivisor < 1 || 64%cfg.WidthDivisor != 0 {
+		return nil, fmt.Errorf("models: width divisor %d, want a divisor of 64", cfg.WidthDivisor)
+	}
+	if cfg.WidthDivisor > 1 && !slices.Contains(referenceArchs, cfg.Arch) {
+		return nil, fmt.Errorf("models: a width divisor applies to %s, not %s (use Widths)", strings.Join(referenceArchs, ", "), cfg.Arch)
+	}
 	if cfg.FeatureDim == 0 {
-		cfg.FeatureDim = defaultFeatureDim[cfg.Arch]
+		cfg.FeatureDim = defaultFeatureDim[cfg.Arch] / cfg.WidthDivisor
 		if cfg.Head == "etf" {
 			cfg.FeatureDim = cfg.K
 		}
@@ -130,9 +154,8 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("models: input pooling %d, want >= 0", cfg.InputPool)
 	}
 	inPool := max(cfg.InputPool, 1)
-	pools := map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}[cfg.Arch]
-	if minSide := inPool << pools; cfg.Height < minSide || cfg.Width < minSide {
-		return nil, fmt.Errorf("models: %s pools the input by %d and halves it %d times: input %dx%d too small (need >= %d)", cfg.Arch, inPool, pools, cfg.Height, cfg.Width, minSide)
+	if minSide := inPool << Halvings(cfg.Arch); cfg.Height < minSide || cfg.Width < minSide {
+		return nil, fmt.Errorf("models: %s pools the input by %d and halves it %d times: input %dx%d too small (need >= %d)", cfg.Arch, inPool, Halvings(cfg.Arch), cfg.Height, cfg.Width, minSide)
 	}
 	m := &Model{Config: cfg, Store: model.NewStore()}
 	if err := m.createVariables(backend); err != nil {
@@ -176,13 +199,13 @@ func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, l
 	case "convmlp":
 		features = b.convMLP(body, x, m.convWidths([]int{32, 64}), m.Hidden, m.FeatureDim)
 	case "resnet18":
-		features = b.resNet(body, x, []int{2, 2, 2, 2}, false, m.FeatureDim)
+		features = b.resNet(body, x, []int{2, 2, 2, 2}, false, 64/m.WidthDivisor, m.FeatureDim)
 	case "resnet50":
-		features = b.resNet(body, x, []int{3, 4, 6, 3}, true, m.FeatureDim)
+		features = b.resNet(body, x, []int{3, 4, 6, 3}, true, 64/m.WidthDivisor, m.FeatureDim)
 	case "vgg16":
-		features = b.vgg(body, x, vgg16, m.FeatureDim)
+		features = b.vgg(body, x, vgg16, m.WidthDivisor, m.FeatureDim)
 	case "vgg19":
-		features = b.vgg(body, x, vgg19, m.FeatureDim)
+		features = b.vgg(body, x, vgg19, m.WidthDivisor, m.FeatureDim)
 	}
 	return features, m.head(b, scope.At("head"), features)
 }

@@ -66,3 +66,52 @@ func TestFeatureDimGivenTwice(t *testing.T) {
 		t.Fatalf("widths 32-64-64 with the same FeatureDim 64: %v", err)
 	}
 }
+
+// vgg16Parameters counts VGG16's trainable parameters by hand (3x3 convs with
+// bias, batch-norm scale and shift, a learned K-way head) for widths divided
+// by div: at div 1 it is PyTorch's 14,728,266 for K = 10 and 3 channels.
+func vgg16Parameters(channels, k, div int) int {
+	total, in := 0, channels
+	for _, w := range []int{64, 64, 128, 128, 256, 256, 256, 512, 512, 512, 512, 512, 512} {
+		w /= div
+		total += 9*in*w + w + 2*w
+		in = w
+	}
+	return total + in*k + k
+}
+
+// TestWidthDivisor checks that WidthDivisor divides every width of VGG16 and
+// ResNet18 (counted by hand for VGG16; for ResNet18 the feature dimension)
+// and that a divisor that does not divide 64, or one given to a network it
+// does not apply to, is an error.
+func TestWidthDivisor(t *testing.T) {
+	b := testBackend(t)
+	if got := vgg16Parameters(3, 10, 1); got != 14728266 {
+		t.Fatalf("hand count of VGG16 %d, PyTorch counts 14728266", got)
+	}
+	for _, div := range []int{1, 2, 8} {
+		m, err := New(b, Config{Arch: "vgg16", K: 10, Height: 32, Width: 32, Channels: 3, WidthDivisor: div})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := m.TrainableParameters(), vgg16Parameters(3, 10, div); got != want {
+			t.Errorf("vgg16 / %d: %d trainable parameters, hand count %d", div, got, want)
+		}
+	}
+	m, err := New(b, Config{Arch: "resnet18", K: 10, Height: 16, Width: 16, Channels: 1, WidthDivisor: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.FeatureDim != 64 {
+		t.Errorf("resnet18 / 8: feature dimension %d, want 512/8 = 64", m.FeatureDim)
+	}
+	for _, cfg := range []Config{
+		{Arch: "resnet18", WidthDivisor: 3},
+		{Arch: "smallcnn", WidthDivisor: 2},
+	} {
+		cfg.K, cfg.Height, cfg.Width, cfg.Channels = 10, 32, 32, 1
+		if _, err := New(b, cfg); err == nil {
+			t.Errorf("%s with width divisor %d: no error", cfg.Arch, cfg.WidthDivisor)
+		}
+	}
+}

@@ -8,18 +8,18 @@ import (
 
 // resNet is ResNet18 (basic blocks [2 2 2 2]) or ResNet50 (bottlenecks
 // [3 4 6 3]) with the small-image stem of METHOD.md §7: a 3x3 stride-1 conv,
-// no max-pool, widths 64-128-256-512 (x4 for bottlenecks), global average
-// pooling. The last block's final convolution outputs d channels (d = K is the
+// no max-pool, widths base-2base-4base-8base (x4 for bottlenecks; base = 64 in
+// the reference), global average pooling. The last block's final convolution outputs d channels (d = K is the
 // reference code's "fix_dim"), its shortcut projecting when d differs.
-func (b *builder) resNet(scope *model.Scope, x *Node, blocks []int, bottleneck bool, d int) *Node {
+func (b *builder) resNet(scope *model.Scope, x *Node, blocks []int, bottleneck bool, base, d int) *Node {
 	stem := scope.At("stem")
-	x = relu(b.batchNorm(stem.At("bn"), b.conv2D(stem, x, 64, 3, 1, 1, false)))
+	x = relu(b.batchNorm(stem.At("bn"), b.conv2D(stem, x, base, 3, 1, 1, false)))
 	expansion := 1
 	if bottleneck {
 		expansion = 4
 	}
 	for stage, n := range blocks {
-		planes := 64 << stage
+		planes := base << stage
 		for i := range n {
 			stride := 1
 			if i == 0 && stage > 0 {
@@ -75,8 +75,8 @@ var (
 
 // vgg is VGG16/19 for small images (METHOD.md §7): conv3x3 (with bias) + BN +
 // ReLU, five max-pools, global average pooling; the last convolution outputs d
-// channels.
-func (b *builder) vgg(scope *model.Scope, x *Node, layers []int, d int) *Node {
+// channels. Every other width is divided by div.
+func (b *builder) vgg(scope *model.Scope, x *Node, layers []int, div, d int) *Node {
 	last := 0
 	for i, w := range layers {
 		if w != maxPool {
@@ -88,6 +88,7 @@ func (b *builder) vgg(scope *model.Scope, x *Node, layers []int, d int) *Node {
 			x = conv.MaxPool2D(x, 2)
 			continue
 		}
+		w /= div
 		if i == last {
 			w = d
 		}

@@ -8,12 +8,16 @@
 //
 // Run "nclab help" for the list of commands, "nclab <command> -h" for its flags.
 // Each command lives in its own file of this package and registers itself in init.
+//
+// Setting NCLAB_CPUPROFILE=FILE writes a Go CPU profile of the command to FILE
+// (read it with "go tool pprof").
 package main
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strings"
 )
@@ -45,6 +49,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "nclab: unknown command %q (run \"nclab help\")\n", args[0])
 		return 2
 	}
+	if path := os.Getenv("NCLAB_CPUPROFILE"); path != "" {
+		stop, err := startProfile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "nclab: NCLAB_CPUPROFILE: %s\n", err)
+			return 1
+		}
+		defer stop()
+	}
 	if err := commands[i].run(args[1:], stdout); err != nil {
 		fmt.Fprintf(stderr, "nclab %s: %s\n", args[0], strings.ReplaceAll(err.Error(), "\n", " "))
 		return 1
@@ -58,4 +70,21 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
+}
+
+// startProfile starts a CPU profile written to path; the returned function
+// stops it and closes the file.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }

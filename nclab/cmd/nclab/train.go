@@ -31,7 +31,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	var seed int64
 	var asJSON, resume, quiet bool
 	var widths string
-	var hidden, inputPool int
+	var hidden, inputPool, widthDiv int
 	fs.StringVar(&recipe.Dataset, "dataset", data.MNIST, "dataset: "+strings.Join(data.Datasets, ", "))
 	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes) or paper (reference settings, for a GPU): data size and training settings")
 	fs.StringVar(&recipe.Imbalance, "imbalance", "", "imbalance of the data (see nclab data build); empty: balanced")
@@ -48,7 +48,8 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.Int64Var(&seed, "seed", 0, "seed of the data, the weights and the batch order")
 	fs.StringVar(&widths, "widths", "", "convolution widths, comma-separated (smallcnn, convmlp: 2; cnn5: 4; default: the preset's or the architecture's)")
 	fs.IntVar(&hidden, "hidden", 0, "hidden width of the MLP and conv+MLP dense layers (default 512)")
-	fs.IntVar(&inputPool, "input-pool", -1, "average-pool the input images by this factor first (1: full size; default: the preset's)")
+	fs.IntVar(&inputPool, "input-pool", -1, "average-pool the input images by this factor first (1: full size; default: the preset's, lowered until the architecture's max-pools fit)")
+	fs.IntVar(&widthDiv, "width-div", 0, "divide every width of resnet18/50 and vgg16/19 by this divisor of 64 (quick CPU runs; default 1)")
 	fs.StringVar(&out, "out", "", "run directory (summary.json, log.jsonl, .npy arrays, checkpoint/)")
 	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its last checkpoint")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object on the last line")
@@ -65,8 +66,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	}
 	recipe.Preset, recipe.Seed = preset, seed
 	if arch != "" {
-		cfg.Model = models.Config{Arch: arch}
+		cfg.Model = models.Config{Arch: arch, InputPool: cfg.Model.InputPool}
 	}
+	cfg.Model.WidthDivisor = widthDiv
 	if widths != "" {
 		cfg.Model.Widths = nil
 		for _, f := range strings.Split(widths, ",") {
@@ -124,6 +126,9 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if inputPool < 0 {
+		cfg.Model.InputPool = fitInputPool(cfg.Model.InputPool, min(trainSet.Height, trainSet.Width), cfg.Model.Arch)
+	}
 	trainer, err := train.New(backend, cfg, trainSet, testSet)
 	if err != nil {
 		return err
@@ -153,4 +158,14 @@ func runTrain(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 	}
 	return nil
+}
+
+// fitInputPool lowers a preset's input pooling while an image of the given
+// side would be too small for the architecture's max-pools (VGG halves its
+// input five times: the quick preset's 56 / 2 = 28 pixels are too few).
+func fitInputPool(pool, side int, arch string) int {
+	for pool > 1 && side/pool < 1<<models.Halvings(arch) {
+		pool--
+	}
+	return pool
 }
