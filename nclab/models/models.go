@@ -74,6 +74,16 @@ func Halvings(arch string) int {
 	return map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}[arch]
 }
 
+// FitInputPool lowers an input pooling factor while images of the given side
+// would be too small for arch's max-pools (VGG halves its input five times:
+// the quick preset's 56 / 2 = 28 pixels are too few, 56 are enough).
+func FitInputPool(arch string, pool, side int) int {
+	for pool > 1 && side/pool < 1<<Halvings(arch) {
+		pool--
+	}
+	return pool
+}
+
 // Model is a network phi with a classifier head: Forward returns the
 // penultimate features h = phi(x) and the logits W h + b. Its variables live
 // in Store (created by New): trainable weights, the frozen ETF (if any) and the

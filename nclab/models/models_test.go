@@ -115,3 +115,21 @@ func TestWidthDivisor(t *testing.T) {
 		}
 	}
 }
+
+func TestFitInputPool(t *testing.T) {
+	for _, tc := range []struct {
+		arch       string
+		pool, side int
+		want       int
+	}{
+		{"resnet18", 2, 56, 2}, // no max-pool: any pooling fits
+		{"smallcnn", 2, 56, 2}, // 28 >= 8
+		{"vgg16", 2, 56, 1},    // 28 < 32: full size
+		{"vgg19", 4, 64, 2},    // 16 < 32, 32 fits
+		{"vgg16", 0, 56, 0},    // unset stays unset
+	} {
+		if got := FitInputPool(tc.arch, tc.pool, tc.side); got != tc.want {
+			t.Errorf("FitInputPool(%s, %d, %d) = %d, want %d", tc.arch, tc.pool, tc.side, got, tc.want)
+		}
+	}
+}

@@ -127,7 +127,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		return err
 	}
 	if inputPool < 0 {
-		cfg.Model.InputPool = fitInputPool(cfg.Model.InputPool, min(trainSet.Height, trainSet.Width), cfg.Model.Arch)
+		cfg.Model.InputPool = models.FitInputPool(cfg.Model.Arch, cfg.Model.InputPool, min(trainSet.Height, trainSet.Width))
 	}
 	trainer, err := train.New(backend, cfg, trainSet, testSet)
 	if err != nil {
@@ -158,14 +158,4 @@ func runTrain(args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, string(b))
 	}
 	return nil
-}
-
-// fitInputPool lowers a preset's input pooling while an image of the given
-// side would be too small for the architecture's max-pools (VGG halves its
-// input five times: the quick preset's 56 / 2 = 28 pixels are too few).
-func fitInputPool(pool, side int, arch string) int {
-	for pool > 1 && side/pool < 1<<models.Halvings(arch) {
-		pool--
-	}
-	return pool
 }

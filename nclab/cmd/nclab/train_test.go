@@ -23,21 +23,3 @@ func TestTrainRejectsBadInput(t *testing.T) {
 		}
 	}
 }
-
-func TestFitInputPool(t *testing.T) {
-	for _, tc := range []struct {
-		pool, side int
-		arch       string
-		want       int
-	}{
-		{2, 56, "resnet18", 2}, // no max-pool: any pooling fits
-		{2, 56, "smallcnn", 2}, // 28 >= 8
-		{2, 56, "vgg16", 1},    // 28 < 32: full size
-		{4, 64, "vgg19", 2},    // 16 < 32, 32 fits
-		{0, 56, "vgg16", 0},    // unset stays unset
-	} {
-		if got := fitInputPool(tc.pool, tc.side, tc.arch); got != tc.want {
-			t.Errorf("fitInputPool(%d, %d, %s) = %d, want %d", tc.pool, tc.side, tc.arch, got, tc.want)
-		}
-	}
-}
