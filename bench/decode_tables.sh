@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The measured Tables 1 and 2 of H6's report, from scratch on CPU (about 15 minutes on
-# 2 idle cores): quick M-lab MNIST and Fashion-MNIST, pair counts reduced (c10-L/M/S),
-# networks trained with PAL by `nclab train`, decoded by `nclab decode`.
+# The measured Tables 1 and 2 of the closing notes, from scratch on CPU (about an hour
+# on 2 idle cores): quick M-lab MNIST and Fashion-MNIST, pair counts reduced
+# (c10-L/M/S), networks trained with PAL by `nclab train`, decoded by `nclab decode`.
 #   Table 1: MLP (40 epochs) on the six variants, ONN vs OvA vs tuned OvA.
-#   Table 2: MLP learned vs frozen-ETF head (d = K), balanced data, 40 and 100 epochs.
+#   Table 2: learned vs frozen-ETF head (d = K), balanced data:
+#     - the four reference networks at 1/8 width (ResNet18/50, VGG16/19), 12 epochs,
+#       batch 64, MNIST;
+#     - ResNet18 at full width, 3 epochs (a quick full-size run: minutes, not hours);
+#     - the MLP, 40 and 100 epochs.
 # Usage: bash bench/decode_tables.sh [OUT_DIR]   (default .cache/decode_tables)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +36,16 @@ for ds in mnist-mlab fashion-mlab; do
   done
   pairs+=(--table2 "$out/t2-mlp-$ds-learned,$out/t2-mlp-$ds-etf")
 done
+for arch in resnet18 resnet50 vgg16 vgg19; do
+  for head in learned etf; do
+    train "t2-$arch-div8-mnist-mlab-$head" --arch "$arch" --width-div 8 --head "$head" --epochs 12 --track-every 12
+  done
+  pairs+=(--table2 "$out/t2-$arch-div8-mnist-mlab-learned,$out/t2-$arch-div8-mnist-mlab-etf")
+done
+for head in learned etf; do
+  train "t2-resnet18-full-mnist-mlab-$head" --dataset mnist-mlab --arch resnet18 --head "$head" --batch 128 --epochs 3 --track-every 3
+done
+pairs+=(--table2 "$out/t2-resnet18-full-mnist-mlab-learned,$out/t2-resnet18-full-mnist-mlab-etf")
 for head in learned etf; do
   train "t2-mlp100-mnist-mlab-$head" --dataset mnist-mlab --arch mlp --head "$head" --epochs 100 --track-every 100
 done

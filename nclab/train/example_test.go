@@ -24,3 +24,13 @@ func ExamplePreset() {
 	// Output:
 	// resnet18 200 128 0.1 0.9 0.0005 0.001 20
 }
+
+func ExampleTable2Config() {
+	for _, arch := range []string{"resnet18", "vgg16"} {
+		cfg, _ := train.Table2Config("quick", arch, "etf", 56)
+		fmt.Println(cfg.Model.Arch, "width / ", cfg.Model.WidthDivisor, "input pool", cfg.Model.InputPool, "epochs", cfg.Epochs)
+	}
+	// Output:
+	// resnet18 width /  8 input pool 2 epochs 8
+	// vgg16 width /  8 input pool 1 epochs 8
+}

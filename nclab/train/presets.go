@@ -49,3 +49,35 @@ func Preset(name string) (Config, error) {
 	}
 	return Config{}, fmt.Errorf("train: unknown preset %q (want quick or paper)", name)
 }
+
+// Table2Epochs is the number of epochs of a quick Table 2 run (Table2Config).
+const Table2Epochs = 8
+
+// Table2Config returns the training configuration of one run of the paper's
+// Table 2 (METHOD.md §8): network arch (one of resnet18, resnet50, vgg16,
+// vgg19, or any other models architecture) with the given head, on square
+// images of the given side.
+//
+//   - "quick": the quick preset's recipe with the network at 1/8 of its
+//     reference width (models.Config.WidthDivisor 8), Table2Epochs epochs,
+//     metrics tracked once at the end, and the quick preset's input
+//     pooling where the network's max-pools allow it (models.FitInputPool: VGG
+//     keeps the full 56x56 image). A CPU stand-in for the paper's networks.
+//   - "paper": the paper preset (reference width, 200 epochs) with arch.
+func Table2Config(preset, arch, head string, side int) (Config, error) {
+	cfg, err := Preset(preset)
+	if err != nil {
+		return cfg, err
+	}
+	pool := cfg.Model.InputPool
+	cfg.Model = models.Config{Arch: arch, Head: head}
+	if preset == "paper" {
+		return cfg, nil
+	}
+	cfg.Model.InputPool = models.FitInputPool(arch, pool, side)
+	if arch == "resnet18" || arch == "resnet50" || arch == "vgg16" || arch == "vgg19" {
+		cfg.Model.WidthDivisor = 8
+	}
+	cfg.Epochs, cfg.TrackEvery = Table2Epochs, Table2Epochs
+	return cfg, nil
+}
