@@ -20,13 +20,16 @@
 //     average pooling) with the frozen ETF head (d = K = 10, "fix_dim") on the
 //     quick M-lab MNIST with the 56x56 canvas average-pooled to 28x28, batch 64,
 //     lr 0.1, weight decay 5e-4, feature penalty 1e-4, 20 epochs. Measured with
-//     `nclab train --head etf --epochs 20` (= the quick preset, seed 0) on this
-//     2-core machine while another training shared it (load average ~8): 4 min
-//     49 s; NC1 72.4 -> 0.125 (577x down from the first tracked epoch), two-label
-//     angle ratio 0.770 -> 0.0671 (11.5x). The same network with a learned head
-//     and d = 128 (15 epochs, 4 min 14 s) gave NC1 63x but the angle only 3.2x
-//     (30 epochs: 3.5x); with d = 10 and a learned head NC1 rose again; conv+MLP
+//     `nclab train` (the quick preset) on this 2-core machine, 48-50 s a run:
+//     NC1 fell 93x, 785x and 17x from the first tracked epoch for seeds 0, 1
+//     and 2, the two-label angle ratio 11.4x, 12.8x and 6.9x; its last value is
+//     0.063-0.067 for all three, its first 0.43-0.80 (30 epochs: seed 2 7.5x;
+//     feature penalty 1e-3: seed 2 10.0x, seed 0 6.5x). With a learned head
+//     (d = 128, seed 1) NC1 fell 31x but the angle ratio only 2.7x; earlier
+//     trials with d = 10 and a learned head saw NC1 rise again, and conv+MLP
 //     models without global pooling kept the angle ratio near 0.45-0.65.
+//   - Table 2 runs ([Table2Config]): the reference networks at 1/8 width for
+//     CPU runs, or at full width with the paper preset.
 //   - Run directory (read by `nclab decode --run` and the notebooks):
 //     summary.json, log.jsonl, {train,test}_{features,labels,logits}.npy,
 //     classifier_w.npy (K x d), classifier_b.npy, checkpoint/.
