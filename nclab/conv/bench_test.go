@@ -58,7 +58,7 @@ func benchSmallCNN(b *testing.B, conv func(x, k *Node) *Node, pool func(x *Node)
 }
 
 // BenchmarkSmallCNNStep times a forward + backward pass of the small CNN,
-// batch 128, 56x56x1, with the patch convolution and reshape max-pool.
+// batch 128, 56x56x1, with the patch convolution and the slice max-pool.
 func BenchmarkSmallCNNStep(b *testing.B) {
 	benchSmallCNN(b, func(x, k *Node) *Node { return Conv2D(x, k, 1, 1) },
 		func(x *Node) *Node { return MaxPool2D(x, 2) }, 128)
