@@ -63,12 +63,18 @@ func Patches(x *Node, k, s, p int) *Node {
 	return Reshape(windows, n, outH, outW, k*k*c)
 }
 
+// usePatches reports whether Conv2D runs as Patches and a matrix product on
+// backend: on the pure-Go backend ("go"), whose direct convolution is a
+// scalar loop. Other backends (XLA on CPU or CUDA) get graph.Convolve, their
+// native convolution. A variable so that tests can take either path.
+var usePatches = func(backend compute.Backend) bool { return backend.String() == "go" }
+
 // Conv2D is the 2-D cross-correlation of an NHWC batch x ([N, H, W, C]) with
 // a square kernel ([k, k, C, O]), stride s and zero padding p, as PyTorch's
 // Conv2d (without bias): y[n, a, b, o] = sum_{i,j,c} x[n, s*a+i-p, s*b+j-p, c] kernel[i, j, c, o].
-// It runs as Patches followed by one matrix product (see patchProduct), which
-// on the pure-Go backend uses the vectorised matmul instead of the scalar
-// direct convolution.
+// On the pure-Go backend it runs as Patches followed by one matrix product
+// (see patchProduct), which uses the vectorised matmul instead of the scalar
+// direct convolution; on other backends (XLA) it is graph.Convolve.
 func Conv2D(x, kernel *Node, s, p int) *Node {
 	if kernel.Rank() != 4 || kernel.Shape().Dim(0) != kernel.Shape().Dim(1) {
 		exceptions.Panicf("conv.Conv2D: want a square kernel [k, k, C, O], got shape %s", kernel.Shape())
@@ -76,6 +82,9 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 	k, c, o := kernel.Shape().Dim(0), kernel.Shape().Dim(2), kernel.Shape().Dim(3)
 	if x.Rank() != 4 || x.Shape().Dim(3) != c {
 		exceptions.Panicf("conv.Conv2D: input %s does not match kernel %s (NHWC with C=%d)", x.Shape(), kernel.Shape(), c)
+	}
+	if !usePatches(x.Graph().Backend()) {
+		return Convolve(x, kernel).StridePerAxis(s, s).PaddingPerDim([][2]int{{p, p}, {p, p}}).Done()
 	}
 	patches := Patches(x, k, s, p)
 	n, outH, outW := patches.Shape().Dim(0), patches.Shape().Dim(1), patches.Shape().Dim(2)

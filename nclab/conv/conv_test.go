@@ -70,6 +70,36 @@ func TestConv2DMatchesConvolve(t *testing.T) {
 	}
 }
 
+// TestConv2DNativePath runs Conv2D as it runs on XLA (graph.Convolve), here
+// on the pure-Go backend, and checks its values and gradients against the
+// patch path.
+func TestConv2DNativePath(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(9, 10))
+	x, k := randomTensor(rng, 2, 7, 6, 3), randomTensor(rng, 3, 3, 3, 4)
+	run := func(patches bool) []float64 {
+		saved := usePatches
+		usePatches = func(compute.Backend) bool { return patches }
+		defer func() { usePatches = saved }()
+		outs := MustNewExec(b, func(x, k *Node) []*Node {
+			y := Conv2D(x, k, 2, 1)
+			loss := ReduceAllSum(Mul(y, Sin(y)))
+			return append([]*Node{y}, Gradient(loss, x, k)...)
+		}).MustExec(x, k)
+		var all []float64
+		for _, o := range outs {
+			all = append(all, flat(o)...)
+		}
+		return all
+	}
+	native, patched := run(false), run(true)
+	for i := range native {
+		if math.Abs(native[i]-patched[i]) > 1e-10 {
+			t.Fatalf("value or gradient %d: native %g, patches %g", i, native[i], patched[i])
+		}
+	}
+}
+
 // TestMaxPool2DHandComputed checks a 1x3x5x1 input pooled by 2: the last row
 // and column do not fill a window and are dropped (PyTorch's floor rule).
 func TestMaxPool2DHandComputed(t *testing.T) {

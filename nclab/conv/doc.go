@@ -5,7 +5,9 @@
 //
 //   - [Conv2D]: a square-kernel NHWC convolution as [Patches] (Pad + one
 //     GatherSlices of contiguous blocks, i.e. im2col) and one matrix product
-//     whose weight gradient avoids transposing the patch matrix.
+//     whose weight gradient avoids transposing the patch matrix. On other
+//     backends (XLA on CPU or CUDA) it is graph.Convolve, their native
+//     convolution.
 //   - [MaxPool2D]: non-overlapping max-pooling as element-wise Max of row
 //     and column slices.
 //   - [AvgPool2D]: non-overlapping average pooling, the same way.
