@@ -6,7 +6,8 @@
 #   Table 2: learned vs frozen-ETF head (d = K), balanced data:
 #     - the four reference networks at 1/8 width (ResNet18/50, VGG16/19), 12 epochs,
 #       batch 64, MNIST;
-#     - ResNet18 at full width, 5 epochs (a quick full-size run: minutes, not hours);
+#     - ResNet18 at full width, 5 epochs at lr 0.01 (a quick full-size run: minutes;
+#       at the quick preset's lr 0.1 the full-width network diverged and stayed at chance);
 #     - the MLP, 40 and 100 epochs.
 # Usage: bash bench/decode_tables.sh [OUT_DIR]   (default .cache/decode_tables)
 set -euo pipefail
@@ -43,7 +44,7 @@ for arch in resnet18 resnet50 vgg16 vgg19; do
   pairs+=(--table2 "$out/t2-$arch-div8-mnist-mlab-learned,$out/t2-$arch-div8-mnist-mlab-etf")
 done
 for head in learned etf; do
-  train "t2-resnet18-full-mnist-mlab-$head" --dataset mnist-mlab --arch resnet18 --head "$head" --epochs 5 --track-every 5
+  train "t2-resnet18-full-mnist-mlab-$head" --dataset mnist-mlab --arch resnet18 --head "$head" --epochs 5 --track-every 5 --lr 0.01
 done
 pairs+=(--table2 "$out/t2-resnet18-full-mnist-mlab-learned,$out/t2-resnet18-full-mnist-mlab-etf")
 for head in learned etf; do
