@@ -65,14 +65,16 @@ var defaultFeatureDim = map[string]int{
 	"resnet18": 512, "resnet50": 2048, "vgg16": 512, "vgg19": 512,
 }
 
-// referenceArchs are the four architectures of the paper's Table 2.
-var referenceArchs = []string{"resnet18", "resnet50", "vgg16", "vgg19"}
+// ReferenceArchs are the four architectures of the paper's Table 2, the ones
+// a Config.WidthDivisor applies to.
+var ReferenceArchs = []string{"resnet18", "resnet50", "vgg16", "vgg19"}
+
+// halvings counts the 2x2 max-pools of the architectures that have any.
+var halvings = map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}
 
 // Halvings is the number of 2x2 max-pools of arch: its input side must be at
 // least 2^Halvings (times the input pooling).
-func Halvings(arch string) int {
-	return map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}[arch]
-}
+func Halvings(arch string) int { return halvings[arch] }
 
 // FitInputPool lowers an input pooling factor while images of the given side
 // would be too small for arch's max-pools (VGG halves its input five times:
@@ -136,8 +138,8 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 	if cfg.WidthDivisor < 1 || 64%cfg.WidthDivisor != 0 {
 		return nil, fmt.Errorf("models: width divisor %d, want a divisor of 64", cfg.WidthDivisor)
 	}
-	if cfg.WidthDivisor > 1 && !slices.Contains(referenceArchs, cfg.Arch) {
-		return nil, fmt.Errorf("models: a width divisor applies to %s, not %s (use Widths)", strings.Join(referenceArchs, ", "), cfg.Arch)
+	if cfg.WidthDivisor > 1 && !slices.Contains(ReferenceArchs, cfg.Arch) {
+		return nil, fmt.Errorf("models: a width divisor applies to %s, not %s (use Widths)", strings.Join(ReferenceArchs, ", "), cfg.Arch)
 	}
 	if cfg.FeatureDim == 0 {
 		cfg.FeatureDim = defaultFeatureDim[cfg.Arch] / cfg.WidthDivisor
@@ -164,8 +166,8 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 		return nil, fmt.Errorf("models: input pooling %d, want >= 0", cfg.InputPool)
 	}
 	inPool := max(cfg.InputPool, 1)
-	if minSide := inPool << Halvings(cfg.Arch); cfg.Height < minSide || cfg.Width < minSide {
-		return nil, fmt.Errorf("models: %s pools the input by %d and halves it %d times: input %dx%d too small (need >= %d)", cfg.Arch, inPool, Halvings(cfg.Arch), cfg.Height, cfg.Width, minSide)
+	if minSide := inPool << halvings[cfg.Arch]; cfg.Height < minSide || cfg.Width < minSide {
+		return nil, fmt.Errorf("models: %s pools the input by %d and halves it %d times: input %dx%d too small (need >= %d)", cfg.Arch, inPool, halvings[cfg.Arch], cfg.Height, cfg.Width, minSide)
 	}
 	m := &Model{Config: cfg, Store: model.NewStore()}
 	if err := m.createVariables(backend); err != nil {

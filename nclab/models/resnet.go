@@ -9,8 +9,9 @@ import (
 // resNet is ResNet18 (basic blocks [2 2 2 2]) or ResNet50 (bottlenecks
 // [3 4 6 3]) with the small-image stem of METHOD.md §7: a 3x3 stride-1 conv,
 // no max-pool, widths base-2base-4base-8base (x4 for bottlenecks; base = 64 in
-// the reference), global average pooling. The last block's final convolution outputs d channels (d = K is the
-// reference code's "fix_dim"), its shortcut projecting when d differs.
+// the reference), global average pooling. The last block's final convolution
+// outputs d channels (d = K is the reference code's "fix_dim"), its shortcut
+// projecting when d differs.
 func (b *builder) resNet(scope *model.Scope, x *Node, blocks []int, bottleneck bool, base, d int) *Node {
 	stem := scope.At("stem")
 	x = relu(b.batchNorm(stem.At("bn"), b.conv2D(stem, x, base, 3, 1, 1, false)))

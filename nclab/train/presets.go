@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/nclab/nclab/nclab/models"
 )
@@ -75,7 +76,7 @@ func Table2Config(preset, arch, head string, side int) (Config, error) {
 		return cfg, nil
 	}
 	cfg.Model.InputPool = models.FitInputPool(arch, pool, side)
-	if arch == "resnet18" || arch == "resnet50" || arch == "vgg16" || arch == "vgg19" {
+	if slices.Contains(models.ReferenceArchs, arch) {
 		cfg.Model.WidthDivisor = 8
 	}
 	cfg.Epochs, cfg.TrackEvery = Table2Epochs, Table2Epochs
