@@ -27,7 +27,7 @@ data:
 	bash kernel-setup/data.sh
 
 # The report tools (marking failed cells, code-free reports, index.html), on fixtures.
-test-tools:
+test-tools: kernel
 	python3 notebooks/tools/report_test.py
 
 # Executes every notebook headless and checks their outputs (no report files).

@@ -3,15 +3,20 @@
 #
 # Usage:
 #   bash notebooks/run.sh --check [NN ...]         execute into a temp dir (make test)
-#   bash notebooks/run.sh --reports DIR [NN ...]   write DIR/NN-name.html and the executed
-#                                                  DIR/NN-name.ipynb (make reports)
+#   bash notebooks/run.sh --reports DIR [NN ...]   write DIR/NN-name.html (full report),
+#                                                  DIR/NN-name.nocode.html (without code),
+#                                                  the executed DIR/NN-name.ipynb and
+#                                                  DIR/index.html (make reports)
 # NN selects notebooks by number prefix (e.g. "01 08"); default: every notebooks/NN-*.ipynb.
 #
 # Quick mode unless PRESET=paper. A notebook fails when nbconvert fails or when
 # tools/nbcheck.py finds a failed cell in the executed notebook (a panic, an os.Exit, a
-# failing !command: GoNB can report those cells as fine). --check first proves the checker
-# on tools/testdata/failures.ipynb. Every notebook's wall time is printed (and written to
-# DIR/timings.txt with --reports). The Go build cache is kept: warm runs are much faster.
+# failing !command: GoNB can report those cells as fine); a failed notebook still gets
+# both reports, its failed cells marked (tools/report.py). A notebook that skipped rows
+# for missing data ("nclab-skip: " lines) is ok, with "skipped rows" in its verdict.
+# --check first proves the checker on tools/testdata/failures.ipynb. Every notebook's
+# wall time and verdict are printed (and written to DIR/timings.txt and DIR/index.html
+# with --reports). The Go build cache is kept: warm runs are much faster.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --check) mode=check; shift ;;
     --reports) mode=reports; out="${2:?--reports needs a directory}"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown flag $1 (try --help)" >&2; exit 2 ;;
     *) selected+=("$1"); shift ;;
   esac
@@ -107,13 +112,29 @@ for nb in "${notebooks[@]}"; do
   else
     tail -n 20 "$work/$name.log" >&2
   fi
-  if [ "$mode" = reports ] && [ -f "$work/$name.ipynb" ]; then
-    jupyter nbconvert --to html --output-dir "$work" "$work/$name.ipynb" >>"$work/$name.log" 2>&1 \
-      || { echo "run.sh: $name: HTML conversion failed (see $work/$name.log)" >&2; ok=0; }
+  if [ "$mode" = reports ]; then
+    # Both reports, from a copy with every failed cell marked (the executed .ipynb stays as it ran).
+    marked="$work/.$name.marked.ipynb"
+    if python3 "$here/tools/report.py" mark "$nb" "$work/$name.ipynb" "$marked"; then
+      for flavour in "" .nocode; do
+        flags=()
+        [ -z "$flavour" ] || flags=(--no-input)
+        jupyter nbconvert --to html "${flags[@]}" --output-dir "$work" --output "$name$flavour" "$marked" >>"$work/$name.log" 2>&1 \
+          || { echo "run.sh: $name: HTML conversion ($name$flavour.html) failed (see $work/$name.log)" >&2; ok=0; }
+      done
+      rm -f "$marked"
+    else
+      echo "run.sh: $name: could not prepare its report" >&2
+      ok=0
+    fi
   fi
   secs=$((SECONDS - start))
   status=ok
-  [ $ok = 1 ] || { status=FAILED; failed+=("$name"); }
+  [ $ok = 1 ] || { status=failed; failed+=("$name"); }
+  summary=()
+  [ "$mode" = reports ] && summary=(--json "$work/$name.report.json")
+  status="$(python3 "$here/tools/report.py" summary "$nb" "$work/$name.ipynb" --seconds "$secs" --status "$status" "${summary[@]}")" \
+    || { status=FAILED; [ $ok = 0 ] || failed+=("$name"); }
   line="$(printf '%-40s %5d s  %s' "$name" "$secs" "$status")"
   echo "run.sh: $line"
   timings+="$line"$'\n'
@@ -123,7 +144,8 @@ timings+="$(printf '%-40s %5d s  (PRESET=%s, %s)' total "$total" "$PRESET" "$(da
 echo "run.sh: total $total s for ${#notebooks[@]} notebooks (PRESET=$PRESET)"
 if [ "$mode" = reports ]; then
   printf '%s' "$timings" >"$out/timings.txt"
-  echo "run.sh: reports in $out"
+  python3 "$here/tools/report.py" index "$out" >/dev/null || { echo "run.sh: could not write $out/index.html" >&2; exit 1; }
+  echo "run.sh: reports in $out (index: $out/index.html)"
 fi
 if [ ${#failed[@]} -gt 0 ]; then
   echo "run.sh: FAILED: ${failed[*]}" >&2

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Tests report.py (make test-tools) on the committed fixture testdata/failures.ipynb.
+
+The fixture is committed without outputs; each test gives it the outputs GoNB leaves
+(an "error" output on every cell whose first line says "expect: fail", stdout on the
+others, one "nclab-skip: " line) and checks the marked notebook, the verdicts, the
+index and the code-free HTML (jupyter nbconvert --no-input, which must be installed).
+"""
+import copy
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import nbcheck  # noqa: E402
+import report  # noqa: E402
+
+FIXTURE = os.path.join(HERE, "testdata", "failures.ipynb")
+
+
+def executed(fail=True, skip=True):
+    """The fixture as if run: failing cells fail (when fail), one cell prints a skip line."""
+    nb = report.load(FIXTURE)
+    n = 0
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        n += 1
+        cell["execution_count"] = n
+        first = nbcheck._text(cell["source"]).splitlines()[0]
+        if fail and "expect: fail" in first:
+            cell["outputs"] = [{"output_type": "error", "ename": "ERROR", "evalue": f"failure in cell {n}", "traceback": []}]
+        else:
+            text = f"output of cell {n}\n"
+            if skip and "still ok" in nbcheck._text(cell["source"]):
+                text += report.SKIP_PREFIX + "fashion-mlab rows: data: train-images-idx3-ubyte(.gz) not found in /x; get it with apt\n"
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": text}]
+    return nb
+
+
+def expected_failures(nb):
+    return [n for n, first, _ in nbcheck.failures(nb) if "expect: fail" in first]
+
+
+class ReportTest(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="nclab-report-test.")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def test_mark_puts_a_banner_before_each_failed_cell(self):
+        nb = executed()
+        want = expected_failures(nb)
+        self.assertGreaterEqual(len(want), 5, "the fixture lost its failing cells")
+        report.save(nb, self.path("run.ipynb"))
+        report.mark(FIXTURE, self.path("run.ipynb"), self.path("marked.ipynb"))
+        cells = report.load(self.path("marked.ipynb"))["cells"]
+        banners = [i for i, c in enumerate(cells) if c.get("metadata", {}).get("nclab") == "failure-banner"]
+        self.assertEqual(len(banners), len(want) + 1, "one banner per failed cell plus the summary at the top")
+        self.assertEqual(banners[0], 0)
+        n, marked = 0, []
+        for i, c in enumerate(cells):
+            if c["cell_type"] == "code":
+                n += 1
+                if i > 0 and cells[i - 1].get("metadata", {}).get("nclab") == "failure-banner":
+                    marked.append(n)
+                    self.assertIn(f"(code cell {n}) failed", cells[i - 1]["source"])
+        self.assertEqual(marked, want)
+
+    def test_mark_without_an_executed_notebook_shows_the_source(self):
+        report.mark(FIXTURE, self.path("missing.ipynb"), self.path("marked.ipynb"))
+        cells = report.load(self.path("marked.ipynb"))["cells"]
+        self.assertIn("did not run to the end", cells[0]["source"])
+        self.assertEqual(len(cells), len(report.load(FIXTURE)["cells"]) + 1)
+
+    def test_a_clean_run_gets_no_banner(self):
+        report.save(executed(fail=False, skip=False), self.path("run.ipynb"))
+        report.mark(FIXTURE, self.path("run.ipynb"), self.path("marked.ipynb"))
+        self.assertEqual(report.load(self.path("marked.ipynb"))["cells"], report.load(self.path("run.ipynb"))["cells"])
+
+    def test_verdicts_and_index(self):
+        cases = {  # name: (notebook, status given by run.sh, verdict, index class)
+            "01-ok": (executed(fail=False, skip=False), "ok", "ok", 'class="ok">ok'),
+            "02-skip": (executed(fail=False), "ok", "ok, skipped rows: fashion-mlab rows", 'class="skipped">skipped rows'),
+            "03-failed": (executed(), "failed", "FAILED", 'class="failed">failed'),
+        }
+        for name, (nb, status, verdict, _) in cases.items():
+            src = self.path(name + ".ipynb")
+            shutil.copy(FIXTURE, src)
+            report.save(nb, self.path(name + ".run.ipynb"))
+            rec = report.summary(src, self.path(name + ".run.ipynb"), 12, status, self.path(name + ".report.json"))
+            self.assertEqual(rec["verdict"], verdict, name)
+            self.assertEqual(rec["title"], "nbcheck self-test")
+        # A notebook whose executed file is missing failed, whatever run.sh said.
+        self.assertEqual(report.summary(FIXTURE, self.path("none.ipynb"), 1, "ok")["verdict"], "FAILED")
+        with open(report.index(self.dir), encoding="utf-8") as f:
+            page = f.read()
+        for name, (_, _, _, cls) in cases.items():
+            row = [line for line in page.splitlines() if line.startswith(f"<tr><td>{name}</td>")]
+            self.assertEqual(len(row), 1, name)
+            self.assertIn(f'href="{name}.nocode.html">nbcheck self-test</a>', row[0])
+            self.assertIn(f'href="{name}.html"', row[0])
+            self.assertIn("12 s", row[0])
+            self.assertIn(cls, row[0])
+        self.assertIn("3 reports, 1 failed, 36 s", page)
+        self.assertIn("not found in /x; get it with apt", page)
+        self.assertIn("failure in cell", page)
+
+    def test_code_free_html_has_outputs_but_no_code(self):
+        report.save(executed(), self.path("run.ipynb"))
+        report.mark(FIXTURE, self.path("run.ipynb"), self.path("marked.ipynb"))
+        pages = {}
+        for flavour, flags in (("", []), (".nocode", ["--no-input"])):
+            subprocess.run(["jupyter", "nbconvert", "--to", "html", *flags, "--output-dir", self.dir,
+                            "--output", "fixture" + flavour, self.path("marked.ipynb")],
+                           check=True, capture_output=True)
+            with open(self.path(f"fixture{flavour}.html"), encoding="utf-8") as f:
+                pages[flavour] = f.read().split("<body", 1)[-1]  # the page, without its CSS
+        code = '<span class="s">"still ok"</span>'  # a Go string literal of the last cell, as highlighted
+        self.assertTrue(code in pages[""] and "jp-InputArea-editor" in pages[""],
+                        "the full report lost its code: the checks below would prove nothing")
+        for absent in (code, "jp-InputArea-editor", "hl-go", "input_area", "In&nbsp;["):
+            self.assertFalse(absent in pages[".nocode"], f"the code-free report holds {absent!r}")
+        for p in pages.values():
+            for want in ("output of cell 9", "(code cell 3) failed", "nbcheck self-test", report.SKIP_PREFIX):
+                self.assertTrue(want in p, f"a report lost {want!r}")
+
+
+if __name__ == "__main__":
+    unittest.main()
