@@ -3,8 +3,7 @@
 // float64 reference objective, and a GoMLX trainer that reaches the optimum from
 // random initialisations (the evidence for Theorems 1 and 2).
 //
-// Every formula is in ../shared/spec/METHOD.md §3 (for this repository,
-// /work/shared/spec/METHOD.md):
+// Every formula is in nclab/METHOD.md §3:
 //
 //   - Problem: K labels, counts n_m per label set of each multiplicity m (balanced
 //     within a multiplicity, any multiplicity may be absent, m = K allowed: those
