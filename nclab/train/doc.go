@@ -19,20 +19,13 @@
 //     GPU). "quick" is a small CNN (conv 32-64-K, BN, max-pools, global
 //     average pooling) with the frozen ETF head (d = K = 10, "fix_dim") on the
 //     quick M-lab MNIST with the 56x56 canvas average-pooled to 28x28, batch 64,
-//     lr 0.1, weight decay 5e-4, feature penalty 1e-4, 20 epochs. Measured with
-//     `nclab train` (the quick preset) on this 2-core machine, 48-50 s a run:
-//     NC1 fell 93x, 785x and 17x from the first tracked epoch for seeds 0, 1
-//     and 2, the two-label angle ratio 11.4x, 12.8x and 6.9x; its last value is
-//     0.063-0.067 for all three, its first 0.43-0.80 (30 epochs: seed 2 7.5x;
-//     feature penalty 1e-3: seed 2 10.0x, seed 0 6.5x). With a learned head
-//     (d = 128, seed 1) NC1 fell 31x but the angle ratio only 2.7x; earlier
-//     trials with d = 10 and a learned head saw NC1 rise again, and conv+MLP
-//     models without global pooling kept the angle ratio near 0.45-0.65.
+//     lr 0.1, weight decay 5e-4, feature penalty 1e-4, 20 epochs: chosen so that
+//     NC1 and the two-label angle ratio fall within a CPU budget of about a minute
+//     a run (the measurements behind the choice: METHOD.md appendix A).
 //   - Table 2 runs ([Table2Config]): the reference networks at 1/8 width for
-//     CPU runs, or at full width with the paper preset. At full width on the
-//     quick data the quick preset's lr 0.1 is too large: ResNet18 (5 epochs,
-//     batch 64) diverged in its first steps and stayed at chance, while lr 0.01
-//     reached a test F1 of 0.94 in about 6 minutes.
+//     CPU runs, or at full width with the paper preset. A full-width network on
+//     the quick data needs a smaller learning rate than the quick preset's 0.1
+//     (bench/decode_tables.sh trains ResNet18 with lr 0.01; METHOD.md appendix A).
 //   - Run directory (read by `nclab decode --run` and the notebooks):
 //     summary.json, log.jsonl, {train,test}_{features,labels,logits}.npy,
 //     classifier_w.npy (K x d), classifier_b.npy, checkpoint/.
