@@ -15,14 +15,14 @@ vet:
 	@test -z "$$(gofmt -l nclab data)" || { echo "gofmt needed:"; gofmt -l nclab data; exit 1; }
 	go vet ./...
 
-test-go:
+test-go: data
 	go test -count=1 -timeout 30m ./...
 
 kernel:
 	bash kernel-setup/install.sh
 
-# Optional datasets (Fashion-MNIST from apt); never fails: a notebook skips the rows
-# whose data is missing and says so.
+# Optional datasets (Fashion-MNIST from apt, before the Go tests that read it). Never
+# fails: a notebook skips the rows whose data is missing and says so.
 data:
 	bash kernel-setup/data.sh
 

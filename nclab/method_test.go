@@ -67,7 +67,7 @@ func TestMethodSymbolsExist(t *testing.T) {
 }
 
 // packageDirs maps the package names METHOD.md §9 uses to folders relative to nclab/.
-var packageDirs = map[string]string{"nclab": ".", "data": "../data", "mlab": "../data/mlab"}
+var packageDirs = map[string]string{"nclab": ".", "data": filepath.Join("..", "data"), "mlab": filepath.Join("..", "data", "mlab")}
 
 // exported returns the exported names of a package: top-level identifiers, and
 // "Type.Name" for the fields (embedded ones too) and methods of its types.

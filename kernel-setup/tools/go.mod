@@ -1,4 +1,4 @@
-// Pinned tools for the GoNB Jupyter kernel (installed by ../install.sh with
+// Pinned tools for the GoNB Jupyter kernel (installed by kernel-setup/install.sh with
 // `GOBIN=... go install tool`). GoNB v0.11.5 and x/tools v0.50.0 are the versions
 // GoMLX v0.28.16's go.mod requires.
 module github.com/nclab/nclab/kernel-setup/tools
