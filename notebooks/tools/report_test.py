@@ -6,8 +6,8 @@ The fixture is committed without outputs; each test gives it the outputs GoNB le
 others, one "nclab-skip: " line) and checks the marked notebook, the verdicts, the
 index and the code-free HTML (jupyter nbconvert --no-input, which must be installed).
 """
-import copy
-import json
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -97,11 +97,14 @@ class ReportTest(unittest.TestCase):
             src = self.path(name + ".ipynb")
             shutil.copy(FIXTURE, src)
             report.save(nb, self.path(name + ".run.ipynb"))
-            rec = report.summary(src, self.path(name + ".run.ipynb"), 12, status, self.path(name + ".report.json"))
+            with contextlib.redirect_stdout(io.StringIO()) as out:
+                rec = report.summary(src, self.path(name + ".run.ipynb"), 12, status, self.path(name + ".report.json"))
+            self.assertEqual(out.getvalue(), verdict + "\n", "run.sh prints this verdict")
             self.assertEqual(rec["verdict"], verdict, name)
             self.assertEqual(rec["title"], "nbcheck self-test")
         # A notebook whose executed file is missing failed, whatever run.sh said.
-        self.assertEqual(report.summary(FIXTURE, self.path("none.ipynb"), 1, "ok")["verdict"], "FAILED")
+        with contextlib.redirect_stdout(io.StringIO()):
+            self.assertEqual(report.summary(FIXTURE, self.path("none.ipynb"), 1, "ok")["verdict"], "FAILED")
         with open(report.index(self.dir), encoding="utf-8") as f:
             page = f.read()
         for name, (_, _, _, cls) in cases.items():
