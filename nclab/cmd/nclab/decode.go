@@ -44,7 +44,6 @@ type decodeFLOPsJSON struct {
 
 func runDecode(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	defaults := decode.DefaultOvAOptions()
 	var dirs []string
 	fs.Func("run", "run directory of `nclab train --out` (train/test features and labels .npy); repeat for a table over several runs", func(v string) error {
@@ -68,11 +67,8 @@ func runDecode(args []string, stdout io.Writer) error {
 	fs.Float64Var(&opts.OvA.HoldoutFraction, "holdout", defaults.HoldoutFraction, "OvA tuned: share of the training set held out to tune the threshold")
 	seed := fs.Int64("seed", int64(defaults.Seed), "OvA tuned: seed of the held-out split")
 	asJSON := fs.Bool("json", false, "print one JSON object per run (an array for several runs): onn, ova, ova_tuned, each with the keys of nclab evaluate plus flops")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if len(pairs) > 0 {
 		if len(dirs) > 0 {
@@ -81,7 +77,7 @@ func runDecode(args []string, stdout io.Writer) error {
 		return printTable2(pairs, *asJSON, stdout)
 	}
 	if len(dirs) == 0 {
-		return errors.New("--run DIR is required")
+		return usagef("--run DIR is required")
 	}
 	if *seed < 0 {
 		return fmt.Errorf("--seed %d, want >= 0", *seed)

@@ -23,7 +23,6 @@ func init() {
 
 func runTrain(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	var recipe data.Recipe
 	var preset, arch, head, lossName, out string
 	var epochs, batch, trackEvery, featureDim int
@@ -54,11 +53,8 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its last checkpoint")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object on the last line")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	cfg, err := train.Preset(preset)
 	if err != nil {

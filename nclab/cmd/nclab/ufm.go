@@ -23,12 +23,16 @@ func init() {
 	register(command{name: "ufm", summary: "unconstrained feature model: closed-form optimum (solve) or GoMLX training (train)", run: runUFM})
 }
 
+const ufmUsage = `usage:
+  nclab ufm solve --classes K --counts m:n,... | --set-counts SET:n,... [--lambda-w ...] [--json]
+  nclab ufm train --classes K --dim d --counts m:n,... | --set-counts SET:n,... [--json]
+("nclab help ufm solve" and "nclab help ufm train" list the flags)`
+
 func runUFM(args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "solve" && args[0] != "train") {
-		return errors.New(`want "ufm solve" or "ufm train" (add -h for flags)`)
+	if a0(args) != "solve" && a0(args) != "train" {
+		return subcommandHelp(args, ufmUsage, stdout)
 	}
 	fs := flag.NewFlagSet("ufm "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	k := fs.Int("classes", 0, "number of labels K (>= 2)")
 	counts := fs.String("counts", "", "samples per label set of each multiplicity, m:n_m pairs, e.g. 1:5,2:2,3:1")
 	setCounts := fs.String("set-counts", "", "instead of --counts: samples per label set, e.g. 0:50,1:5,0+1:3 (train runs without a closed form when unbalanced)")
@@ -59,11 +63,8 @@ func runUFM(args []string, stdout io.Writer) error {
 		trajectory = fs.String("trajectory", "", "write the trajectory as JSON lines to this file")
 		metrics = fs.Bool("metrics", true, "collapse metrics at the end (and in the trajectory); needs multiplicity 1")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout, false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	p := ufm.Problem{K: *k, LambdaW: *lw, LambdaH: *lh, LambdaB: *lb}
 	switch {
