@@ -77,17 +77,17 @@ func (c Config) Defaults() Config {
 // multi-label metrics on it and on a test set.
 type Trainer struct {
 	Config
-	Model       *models.Model
-	TrainSet    *data.Set
-	TestSet     *data.Set
-	History     []Record
-	backend     compute.Backend
-	kind        loss.Kind
-	momentum    map[string]*model.Variable // by the parameter's path
-	step        *model.Exec
-	eval        *model.Exec // feature extraction, compiled once
-	startEpoch  int // first epoch still to run (0-based)
-	clock       time.Time
+	Model      *models.Model
+	TrainSet   *data.Set
+	TestSet    *data.Set
+	History    []Record
+	backend    compute.Backend
+	kind       loss.Kind
+	momentum   map[string]*model.Variable // by the parameter's path
+	step       *model.Exec
+	eval       *model.Exec // feature extraction, compiled once
+	startEpoch int         // first epoch still to run (0-based)
+	clock      time.Time
 	// Notes are what the trainer did on its own that a user should hear of,
 	// such as falling back from a damaged checkpoint; the CLI prints them.
 	Notes []string
