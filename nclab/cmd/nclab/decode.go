@@ -201,6 +201,7 @@ func runDatasetName(dir string) (string, error) {
 	}
 	return r.Name(), nil
 }
+
 // meanFinite averages the finite values (an ONN margin is +Inf when training saw one set).
 func meanFinite(v []float64) float64 {
 	var sum float64
