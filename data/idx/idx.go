@@ -83,7 +83,7 @@ func readRaw(r io.Reader, name string) (*Array, error) {
 	// The payload is read as it comes, so memory follows the bytes the file
 	// really holds, never the size its header claims.
 	var buf bytes.Buffer
-	buf.Grow(min(total, 1<<24))
+	buf.Grow(min(total, 1<<20))
 	n, err := buf.ReadFrom(io.LimitReader(r, int64(total)))
 	if err != nil {
 		return nil, fmt.Errorf("idx: %s: corrupt payload: %v", name, readErr(err))

@@ -2,6 +2,8 @@ package labelset
 
 import (
 	"fmt"
+	"math"
+	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,21 +108,48 @@ func (s Set) String() string {
 	return "{" + strings.ReplaceAll(s.Key(), "+", ",") + "}"
 }
 
-// ParseKey parses the form written by Key ("0+3+7") for K classes.
+// ParseKey parses the form written by Key ("0+3+7") for K classes: decimal
+// classes without sign or leading zeros, joined by "+", in increasing order,
+// each in [0, K) once. Anything else is an error that quotes the key (and, for
+// an unsorted key, gives its canonical form).
 func ParseKey(k int, key string) (Set, error) {
 	fields := strings.Split(key, "+")
 	classes := make([]int, len(fields))
 	for i, f := range fields {
+		if f == "" || len(f) > 1 && f[0] == '0' || strings.TrimLeft(f, "0123456789") != "" {
+			return nil, fmt.Errorf("labelset: bad label-set key %q: %q is not a class number (want e.g. 0+3+7)", key, f)
+		}
 		c, err := strconv.Atoi(f)
 		if err != nil {
-			return nil, fmt.Errorf("labelset: bad label-set key %q: %v", key, err)
+			return nil, fmt.Errorf("labelset: bad label-set key %q: class %s is out of range", key, f)
 		}
 		classes[i] = c
 	}
-	return New(k, classes...)
+	s, err := New(k, classes...)
+	if err != nil {
+		return nil, fmt.Errorf("labelset: label-set key %q: %w", key, err)
+	}
+	if s.Key() != key {
+		return nil, fmt.Errorf("labelset: label-set key %q is not in increasing order (want %q)", key, s.Key())
+	}
+	return s, nil
 }
 
-// Binomial returns C(n, r), or 0 when r < 0 or r > n.
+// CheckedBinomial returns C(n, r) (0 when r < 0 or r > n), or an error when it
+// does not fit an int.
+func CheckedBinomial(n, r int) (int, error) {
+	if r < 0 || r > n {
+		return 0, nil
+	}
+	c := new(big.Int).Binomial(int64(n), int64(r))
+	if !c.IsInt64() || c.Int64() > math.MaxInt {
+		return 0, fmt.Errorf("labelset: C(%d, %d) = %.4g overflows an int", n, r, new(big.Float).SetInt(c))
+	}
+	return int(c.Int64()), nil
+}
+
+// Binomial returns C(n, r), or 0 when r < 0 or r > n. It overflows silently
+// for large n (C(67, 33) > 2^63): use CheckedBinomial where n is an input.
 func Binomial(n, r int) int {
 	if r < 0 || r > n {
 		return 0

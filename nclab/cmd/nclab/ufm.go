@@ -69,24 +69,27 @@ func runUFM(args []string, stdout io.Writer) error {
 	p := ufm.Problem{K: *k, LambdaW: *lw, LambdaH: *lh, LambdaB: *lb}
 	switch {
 	case *counts != "" && *setCounts != "":
-		return errors.New("give --counts or --set-counts, not both")
+		return usagef("give --counts or --set-counts, not both")
 	case *setCounts != "":
 		var err error
 		if p.SetCounts, err = ufm.ParseSetCounts(*k, *setCounts); err != nil {
-			return fmt.Errorf("--set-counts: %w", err)
+			return usagef("--set-counts: %w", err)
 		}
 	default:
 		var err error
 		if p.Counts, err = ufm.ParseCounts(*counts); err != nil {
-			return fmt.Errorf("--counts: %w", err)
+			return usagef("--counts: %w", err)
 		}
+	}
+	if err := p.Validate(); err != nil {
+		return usageError{err}
 	}
 	kind, err := loss.ParseKind(*lossName)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	if kind != loss.KindPAL && kind != loss.KindPALNormalized {
-		return fmt.Errorf("--loss %s: the UFM closed form covers pal and pal-n only", *lossName)
+		return usagef("--loss %s: the UFM closed form covers pal and pal-n only", *lossName)
 	}
 	p.Normalized, p.SumLoss = kind == loss.KindPALNormalized, *sumLoss
 	opt, err := p.Solve()
@@ -102,7 +105,7 @@ func runUFM(args []string, stdout io.Writer) error {
 
 	cfg := ufm.DefaultTrainConfig(*dim)
 	if cfg.Method, err = ufm.ParseMethod(*method); err != nil {
-		return err
+		return usageError{err}
 	}
 	switch *dtype {
 	case "float32":
@@ -110,7 +113,7 @@ func runUFM(args []string, stdout io.Writer) error {
 	case "float64":
 		cfg.DType = dtypes.Float64
 	default:
-		return fmt.Errorf("--dtype %q, want float32 or float64", *dtype)
+		return usagef("--dtype %q, want float32 or float64", *dtype)
 	}
 	cfg.LearningRate, cfg.Momentum, cfg.Nesterov = *lr, *momentum, *nesterov
 	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery, cfg.Seed = *maxSteps, *gradTol, *initScale, *trackEvery, *seed
@@ -150,6 +153,9 @@ func runUFM(args []string, stdout io.Writer) error {
 			}
 		}
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(tw, "note\t%s\n", n)
+	}
 	if res.Metrics != nil {
 		fmt.Fprintf(tw, "NC1 / NC2_W / NC2_H / NC3\t%.3e / %.3e / %.3e / %.3e\n", res.Metrics.NC1, res.Metrics.NC2W, res.Metrics.NC2H, res.Metrics.NC3)
 	}
@@ -177,12 +183,13 @@ type trainJSON struct {
 	FeatureError *float64        `json:"feature_error,omitempty"`
 	ClosedForm   *ufm.Optimum    `json:"closed_form,omitempty"`
 	NoClosedForm string          `json:"no_closed_form,omitempty"`
+	Notes        []string        `json:"notes,omitempty"` // d below the theorems' assumptions, or a stop at the saddle W = H = 0
 	Metrics      *collapse.JSON  `json:"metrics,omitempty"`
 }
 
 func trainSummary(res *ufm.Result, opt *ufm.Optimum, noClosedForm error) trainJSON {
 	out := trainJSON{Objective: res.Objective, Steps: res.Step, GradNorm: res.GradNorm, Converged: res.Converged,
-		Stop: res.Stop, Seconds: res.Seconds}
+		Stop: res.Stop, Seconds: res.Seconds, Notes: res.Notes}
 	if opt == nil || res.Distance == nil {
 		out.NoClosedForm = noClosedForm.Error()
 	} else {
