@@ -196,7 +196,12 @@ func writeAtomic(path string, write func(tmp string) error) error {
 		return fmt.Errorf("train: %w", err)
 	}
 	tmp := f.Name()
+	err = f.Chmod(0o644) // CreateTemp's 0600 would make the run private
 	f.Close()
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("train: %w", err)
+	}
 	fail := func(err error) error {
 		os.Remove(tmp)
 		return fmt.Errorf("train: writing %s: %w", path, err)

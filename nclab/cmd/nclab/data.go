@@ -141,6 +141,9 @@ func runDataSheet(args []string, stdout io.Writer) error {
 	if *pngPath == "" {
 		return usagef("--png FILE is required")
 	}
+	if *per < 1 || *per > maxSheetPer {
+		return usagef("--per %d: want 1 to %d images per multiplicity", *per, maxSheetPer)
+	}
 	train, test, _, err := data.ReadDir(dir)
 	if err != nil {
 		return err
@@ -151,22 +154,34 @@ func runDataSheet(args []string, stdout io.Writer) error {
 	case "test":
 		s = test
 	default:
-		return fmt.Errorf("--split %q: want train or test", *split)
+		return usagef("--split %q: want train or test", *split)
 	}
-	f, err := os.Create(*pngPath)
+	// Written to a temporary name and renamed: a failure leaves no PNG behind.
+	f, err := os.CreateTemp(filepath.Dir(*pngPath), "."+filepath.Base(*pngPath)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	if err := data.WriteContactSheet(f, s, data.SampleIndices(s, *per, *seed), data.SheetOptions{Columns: *per}); err != nil {
-		f.Close()
-		return err
+	err = f.Chmod(0o644)
+	if err == nil {
+		err = data.WriteContactSheet(f, s, data.SampleIndices(s, *per, *seed), data.SheetOptions{Columns: *per})
 	}
-	if err := f.Close(); err != nil {
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), *pngPath)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return err
 	}
 	fmt.Fprintf(stdout, "contact sheet of %s written to %s\n", s.Name, *pngPath)
 	return nil
 }
+
+// maxSheetPer bounds --per, which sets both the columns and the images per
+// multiplicity of a contact sheet.
+const maxSheetPer = 64
 
 func runDataFetch(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
