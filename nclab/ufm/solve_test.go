@@ -254,3 +254,17 @@ func TestHostileCounts(t *testing.T) {
 		t.Errorf("from W = H = 0: converged %v, stop %q, want not converged, stop Saddle", res.Converged, res.Stop)
 	}
 }
+
+// TestNumSamplesFromBinomials: N from binomial coefficients equals the number
+// of enumerated samples.
+func TestNumSamplesFromBinomials(t *testing.T) {
+	for _, p := range []Problem{
+		{K: 4, Counts: map[int]int{1: 3, 2: 2, 4: 1}},
+		{K: 7, Counts: map[int]int{1: 1, 3: 5, 6: 2}},
+		{K: 12, Counts: map[int]int{6: 1}},
+	} {
+		if got, want := p.NumSamples(), len(p.Samples()); got != want {
+			t.Errorf("K = %d, counts %v: N = %d, %d samples enumerated", p.K, p.Counts, got, want)
+		}
+	}
+}

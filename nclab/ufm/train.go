@@ -98,6 +98,10 @@ func DefaultTrainConfig(dim int) TrainConfig {
 		MaxSteps: 100000, GradTol: 1e-9, InitScale: 0.1, TrackEvery: 100}
 }
 
+// Validate reports the first thing wrong with c for problem p (NewTrainer
+// calls it): a value out of range, or a size the trainer cannot hold.
+func (c TrainConfig) Validate(p Problem) error { return c.validate(p) }
+
 func (c TrainConfig) validate(p Problem) error {
 	switch {
 	case c.Dim < 1:

@@ -118,6 +118,9 @@ func runUFM(args []string, stdout io.Writer) error {
 	cfg.LearningRate, cfg.Momentum, cfg.Nesterov = *lr, *momentum, *nesterov
 	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery, cfg.Seed = *maxSteps, *gradTol, *initScale, *trackEvery, *seed
 	cfg.Metrics = *metrics && slices.Contains(p.Multiplicities(), 1)
+	if err := cfg.Validate(p); err != nil {
+		return usageError{err}
+	}
 	backend, err := nclab.NewBackend()
 	if err != nil {
 		return err
