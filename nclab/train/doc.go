@@ -33,7 +33,12 @@
 //     quick data the quick preset's lr 0.1 is too large: ResNet18 (5 epochs,
 //     batch 64) diverged in its first steps and stayed at chance, while lr 0.01
 //     reached a test F1 of 0.94 in about 6 minutes.
-//   - Run directory (read by `nclab decode --run` and the notebooks):
-//     summary.json, log.jsonl, {train,test}_{features,labels,logits}.npy,
-//     classifier_w.npy (K x d), classifier_b.npy, checkpoint/.
+//   - Run directory: summary.json, log.jsonl (each tracked epoch once),
+//     config.json ([Settings]), {train,test}_{features,labels,logits}.npy,
+//     classifier_w.npy (K x d), classifier_b.npy, checkpoint/ (the newest two
+//     epoch-NNNNNNN.ckpt, SHA-256 checked). Every file is written to a
+//     temporary name and renamed. [OpenRun] is the one reader (package tables,
+//     `nclab decode`, the notebooks). Resume checks config.json, falls back
+//     past a damaged newest checkpoint ([Trainer.Notes] say so) and trims the
+//     log to the checkpoint's epoch.
 package train
