@@ -1,6 +1,7 @@
 package labelset
 
 import (
+	"math/big"
 	"strings"
 	"testing"
 )
@@ -63,5 +64,29 @@ func TestCheckedBinomial(t *testing.T) {
 	}
 	if _, err := CheckedBinomial(68, 34); err == nil || !strings.Contains(err.Error(), "overflows") {
 		t.Errorf("C(68, 34): error %v, want an overflow", err)
+	}
+}
+
+// TestCheckedBinomialAgainstPascal: CheckedBinomial equals Pascal's triangle
+// (exact additions, math/big) wherever that fits an int64, and refuses the
+// rest at once.
+func TestCheckedBinomialAgainstPascal(t *testing.T) {
+	row := []*big.Int{big.NewInt(1)}
+	for n := 0; n <= 90; n++ {
+		for r, want := range row {
+			got, err := CheckedBinomial(n, r)
+			if want.IsInt64() && (err != nil || int64(got) != want.Int64()) || !want.IsInt64() && err == nil {
+				t.Fatalf("C(%d, %d) = %d, %v; Pascal %v", n, r, got, err, want)
+			}
+		}
+		next := make([]*big.Int, len(row)+1)
+		next[0], next[len(row)] = big.NewInt(1), big.NewInt(1)
+		for r := 1; r < len(row); r++ {
+			next[r] = new(big.Int).Add(row[r-1], row[r])
+		}
+		row = next
+	}
+	if _, err := CheckedBinomial(1_000_000_000, 500_000_000); err == nil {
+		t.Errorf("C(10^9, 5 10^8) accepted")
 	}
 }

@@ -3,7 +3,7 @@ package labelset
 import (
 	"fmt"
 	"math"
-	"math/big"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,16 +136,26 @@ func ParseKey(k int, key string) (Set, error) {
 }
 
 // CheckedBinomial returns C(n, r) (0 when r < 0 or r > n), or an error when it
-// does not fit an int.
+// does not fit an int. It takes min(r, n-r) exact steps C(n-r+i, i) =
+// C(n-r+i-1, i-1) (n-r+i) / i in 128-bit arithmetic and stops at the first
+// that overflows, so even C(10^9, 5 10^8) is refused at once.
 func CheckedBinomial(n, r int) (int, error) {
 	if r < 0 || r > n {
 		return 0, nil
 	}
-	c := new(big.Int).Binomial(int64(n), int64(r))
-	if !c.IsInt64() || c.Int64() > math.MaxInt {
-		return 0, fmt.Errorf("labelset: C(%d, %d) = %.4g overflows an int", n, r, new(big.Float).SetInt(c))
+	r = min(r, n-r)
+	c := uint64(1)
+	for i := 1; i <= r; i++ {
+		hi, lo := bits.Mul64(c, uint64(n-r+i))
+		if hi >= uint64(i) { // the quotient needs more than 64 bits
+			return 0, fmt.Errorf("labelset: C(%d, %d) overflows an int", n, r)
+		}
+		c, _ = bits.Div64(hi, lo, uint64(i))
+		if c > math.MaxInt {
+			return 0, fmt.Errorf("labelset: C(%d, %d) overflows an int", n, r)
+		}
 	}
-	return int(c.Int64()), nil
+	return int(c), nil
 }
 
 // Binomial returns C(n, r), or 0 when r < 0 or r > n. It overflows silently

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nclab/nclab/data"
@@ -58,6 +59,9 @@ func runDataBuild(args []string, stdout io.Writer) error {
 	if r.Dataset == "" {
 		return usagef("--dataset is required (one of %s)", strings.Join(data.Datasets, ", "))
 	}
+	if !slices.Contains(data.Datasets, r.Dataset) {
+		return usagef("--dataset %q: want one of %s", r.Dataset, strings.Join(data.Datasets, ", "))
+	}
 	if trainCounts != "" || testCounts != "" {
 		c, err := data.PresetCounts(r.Dataset, r.Preset)
 		if err != nil {
@@ -65,12 +69,12 @@ func runDataBuild(args []string, stdout io.Writer) error {
 		}
 		if trainCounts != "" {
 			if c.Train, err = data.ParseCounts(trainCounts); err != nil {
-				return err
+				return usagef("--train-counts: %w", err)
 			}
 		}
 		if testCounts != "" {
 			if c.Test, err = data.ParseCounts(testCounts); err != nil {
-				return err
+				return usagef("--test-counts: %w", err)
 			}
 		}
 		r.Counts = &c

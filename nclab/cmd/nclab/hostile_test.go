@@ -62,10 +62,10 @@ func TestHostileFlags(t *testing.T) {
 		{"train lr 0", []string{"train", "--lr", "0"}, 2, "--lr 0: want a finite value > 0"},
 		{"train lr -0.1", []string{"train", "--lr", "-0.1"}, 2, "--lr -0.1"},
 		{"train lr Inf", []string{"train", "--lr", "Inf"}, 2, "--lr +Inf"},
-		{"train epochs 0", []string{"train", "--epochs", "0"}, 2, "--epochs 0: want >= 1"},
+		{"train epochs 0", []string{"train", "--epochs", "0"}, 2, "--epochs 0: want 1 to 1000000"},
 		{"train epochs -3", []string{"train", "--epochs", "-3"}, 2, "--epochs -3"},
-		{"train batch 0", []string{"train", "--batch", "0"}, 2, "--batch 0: want >= 2"},
-		{"train batch 1", []string{"train", "--batch", "1"}, 2, "--batch 1: want >= 2"},
+		{"train batch 0", []string{"train", "--batch", "0"}, 2, "--batch 0: want 2 to 65536"},
+		{"train batch 1", []string{"train", "--batch", "1"}, 2, "--batch 1: want 2 to 65536"},
 		{"train track-every 0", []string{"train", "--track-every", "0"}, 2, "--track-every 0"},
 		{"train feature-dim 0", []string{"train", "--feature-dim", "0"}, 2, "--feature-dim 0"},
 		{"train hidden 0", []string{"train", "--hidden", "0"}, 2, "--hidden 0"},
@@ -73,7 +73,12 @@ func TestHostileFlags(t *testing.T) {
 		{"train width-div 0", []string{"train", "--width-div", "0"}, 2, "--width-div 0"},
 		{"train width-div 3", []string{"train", "--width-div", "3"}, 2, "--width-div 3: want a divisor of 64"},
 		{"train widths 8,x", []string{"train", "--widths", "8,x"}, 2, `--widths "8,x"`},
-		{"train widths 8,-1", []string{"train", "--widths", "8,-1"}, 2, `"-1" is not a positive integer`},
+		{"train widths 8,-1", []string{"train", "--widths", "8,-1"}, 2, `"-1" is not an integer from 1 to 16384`},
+		{"train hidden 10^9", []string{"train", "--hidden", "1000000000"}, 2, "--hidden 1000000000: want 1 to 16384"},
+		{"train feature-dim 10^9", []string{"train", "--feature-dim", "1000000000"}, 2, "--feature-dim 1000000000"},
+		{"train widths 10^9", []string{"train", "--widths", "8,1000000000"}, 2, `"1000000000" is not an integer from 1 to 16384`},
+		{"train batch 10^9", []string{"train", "--batch", "1000000000"}, 2, "--batch 1000000000"},
+		{"train width-div 128", []string{"train", "--width-div", "128"}, 2, "--width-div 128"},
 		{"train epochs overflow", []string{"train", "--epochs", "99999999999999999999"}, 2, "invalid value"},
 		{"train unknown arch", []string{"train", "--arch", "transformer"}, 2, `--arch "transformer"`},
 		{"train unknown head", []string{"train", "--head", "frozen"}, 2, `--head "frozen"`},
@@ -107,6 +112,8 @@ func TestHostileFlags(t *testing.T) {
 		{"ufm solve repeated set", []string{"ufm", "solve", "--classes", "3", "--set-counts", "0:1,0:2"}, 2, "twice"},
 		{"ufm solve N overflows", []string{"ufm", "solve", "--classes", "66", "--counts", "33:2"}, 2, "overflows"},
 		{"ufm solve C(K,m) overflows", []string{"ufm", "solve", "--classes", "70", "--counts", "35:1"}, 2, "overflows"},
+		{"ufm solve C(10^9, 5 10^8)", []string{"ufm", "solve", "--classes", "1000000000", "--counts", "500000000:1"}, 2, "overflows"},
+		{"ufm solve K 10^9 m K-1", []string{"ufm", "solve", "--classes", "1000000000", "--counts", "999999999:1"}, 0, "N             1000000000"},
 		{"ufm solve K 40 m 20", []string{"ufm", "solve", "--classes", "40", "--counts", "20:1", "--lambda-w", "1e-12", "--lambda-h", "1e-12"}, 0, "N             137846528820"},
 		{"ufm solve pal-n", []string{"ufm", "solve", "--classes", "4", "--counts", "1:3,2:2", "--loss", "pal-n"}, 0, "objective f*"},
 		{"ufm solve ova", []string{"ufm", "solve", "--classes", "4", "--counts", "1:3", "--loss", "ova"}, 2, "pal and pal-n only"},
@@ -122,6 +129,11 @@ func TestHostileFlags(t *testing.T) {
 		{"ufm train d < K-1 notes", []string{"ufm", "train", "--classes", "4", "--dim", "2", "--counts", "1:3,2:2", "--max-steps", "200", "--json"}, 0, "Theorem 1 does not apply"},
 
 		{"data build without dataset", []string{"data", "build"}, 2, "--dataset is required"},
+		{"data build empty train split", []string{"data", "build", "--dataset", "mnist-mlab", "--train-counts", "1:0", "--out", filepath.Join(tmp, "empty")}, 1, "mnist-mlab/quick/train has no samples"},
+		{"data build empty test split (cache)", []string{"data", "build", "--dataset", "mnist-mlab", "--test-counts", "1:0,2:0", "--cache", filepath.Join(tmp, "cache")}, 1, "mnist-mlab/quick/test has no samples"},
+		{"data build negative count", []string{"data", "build", "--dataset", "mnist-mlab", "--train-counts", "1:-5", "--out", filepath.Join(tmp, "neg")}, 1, "multiplicity 1 with -5 samples"},
+		{"data build bad counts", []string{"data", "build", "--dataset", "mnist-mlab", "--train-counts", "x", "--out", filepath.Join(tmp, "neg")}, 2, `--train-counts: data: bad counts "x"`},
+		{"data build unknown dataset", []string{"data", "build", "--dataset", "imagenet"}, 2, `--dataset "imagenet"`},
 		{"data sheet without png", []string{"data", "sheet", tmp}, 2, "--png FILE is required"},
 		{"data sheet per 0", []string{"data", "sheet", tmp, "--png", filepath.Join(tmp, "s.png"), "--per", "0"}, 2, "--per 0"},
 		{"data sheet per huge", []string{"data", "sheet", tmp, "--png", filepath.Join(tmp, "s.png"), "--per", "100000"}, 2, "--per 100000"},
@@ -131,8 +143,10 @@ func TestHostileFlags(t *testing.T) {
 		{"data fetch without flags", []string{"data", "fetch"}, 2, "--dataset and --to are required"},
 		{"evaluate missing file", []string{"evaluate", "--truth", filepath.Join(tmp, "y.npy"), "--pred", filepath.Join(tmp, "p.npy")}, 1, "y.npy"},
 	})
-	if _, err := os.Stat(filepath.Join(tmp, "s.png")); !os.IsNotExist(err) {
-		t.Errorf("a failed contact sheet left %s behind (%v)", filepath.Join(tmp, "s.png"), err)
+	for _, left := range []string{"s.png", "empty", "neg"} {
+		if _, err := os.Stat(filepath.Join(tmp, left)); !os.IsNotExist(err) {
+			t.Errorf("a failed command left %s behind (%v)", filepath.Join(tmp, left), err)
+		}
 	}
 }
 

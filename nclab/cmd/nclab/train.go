@@ -24,6 +24,10 @@ func init() {
 	register(command{name: "train", summary: "train a network (MLP, CNNs, ResNet, VGG) with PAL / PAL-N / OvA, tracking neural collapse", run: runTrain})
 }
 
+// maxWidth bounds --feature-dim, --hidden and each of --widths (the paper's
+// widest layer is ResNet50's 2048).
+const maxWidth = 16384
+
 func runTrain(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	var recipe data.Recipe
@@ -91,32 +95,35 @@ func runTrain(args []string, stdout io.Writer) error {
 		cfg.Model.Widths = nil
 		for _, f := range strings.Split(widths, ",") {
 			w, err := strconv.Atoi(strings.TrimSpace(f))
-			if err != nil || w < 1 {
-				return usagef("--widths %q: %q is not a positive integer", widths, f)
+			if err != nil || w < 1 || w > maxWidth {
+				return usagef("--widths %q: %q is not an integer from 1 to %d", widths, f, maxWidth)
 			}
 			cfg.Model.Widths = append(cfg.Model.Widths, w)
 		}
 	}
+	// The upper bounds refuse, before anything is allocated, sizes no
+	// experiment here needs and a machine could not hold (a hidden width of
+	// 10^9 is a 10^9 x 10^9 matrix).
 	ints := []struct {
-		name string
-		v    int
-		min  int
-		dst  *int
+		name     string
+		v        int
+		min, max int
+		dst      *int
 	}{
-		{"epochs", epochs, 1, &cfg.Epochs},
-		{"batch", batch, 2, &cfg.BatchSize},
-		{"track-every", trackEvery, 1, &cfg.TrackEvery},
-		{"feature-dim", featureDim, 1, &cfg.Model.FeatureDim},
-		{"hidden", hidden, 1, &cfg.Model.Hidden},
-		{"input-pool", inputPool, 1, &cfg.Model.InputPool},
-		{"width-div", widthDiv, 1, &cfg.Model.WidthDivisor},
+		{"epochs", epochs, 1, 1_000_000, &cfg.Epochs},
+		{"batch", batch, 2, 1 << 16, &cfg.BatchSize},
+		{"track-every", trackEvery, 1, 1_000_000, &cfg.TrackEvery},
+		{"feature-dim", featureDim, 1, maxWidth, &cfg.Model.FeatureDim},
+		{"hidden", hidden, 1, maxWidth, &cfg.Model.Hidden},
+		{"input-pool", inputPool, 1, 64, &cfg.Model.InputPool},
+		{"width-div", widthDiv, 1, 64, &cfg.Model.WidthDivisor},
 	}
 	for _, o := range ints {
 		if !set[o.name] {
 			continue
 		}
-		if o.v < o.min {
-			return usagef("--%s %d: want >= %d", o.name, o.v, o.min)
+		if o.v < o.min || o.v > o.max {
+			return usagef("--%s %d: want %d to %d", o.name, o.v, o.min, o.max)
 		}
 		*o.dst = o.v
 	}
