@@ -392,8 +392,8 @@ func (t *Trainer) openCheckpoints() error {
 	for _, name := range names {
 		path := filepath.Join(dir, name)
 		e, err := loadCheckpoint(t.Model.Store, path)
-		if err == nil && (e < 0 || e > t.Epochs) {
-			err = fmt.Errorf("at epoch %d of a %d-epoch run", e, t.Epochs)
+		if err == nil && (e < 1 || e > t.Epochs) {
+			return fmt.Errorf("train: checkpoint %s is at epoch %d, cannot resume a %d-epoch run", path, e, t.Epochs)
 		}
 		if err == nil {
 			epoch = e

@@ -374,7 +374,20 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
 		}
 	}
+	// Fewer epochs than the checkpoint's, even allowed, is refused, and the
+	// checkpoint stays.
 	c := resumeOf(cfg)
+	c.Epochs, c.TrackEvery, c.AllowScheduleChange = 1, 1, true
+	if err := tr.RunUntil(2, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(b, c, trainSet, nil); err == nil || !strings.Contains(err.Error(), "at epoch 2, cannot resume a 1-epoch run") {
+		t.Errorf("resume at epoch 2 of a 1-epoch run: error %v", err)
+	}
+	if names, _ := listCheckpoints(filepath.Join(cfg.OutDir, "checkpoint")); len(names) != 2 {
+		t.Errorf("checkpoints after a refused resume: %v, want both kept", names)
+	}
+	c = resumeOf(cfg)
 	c.Epochs, c.AllowScheduleChange = 3, true
 	r, err := New(b, c, trainSet, nil)
 	if err != nil {
