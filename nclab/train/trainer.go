@@ -360,6 +360,13 @@ func (t *Trainer) openCheckpoints() error {
 	if err != nil {
 		return err
 	}
+	// Temporary files are what a crash during a write leaves: never read.
+	if stale, _ := filepath.Glob(filepath.Join(dir, "."+checkpointPrefix+"*"+checkpointSuffix+".tmp-*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("removed %d partial checkpoint file(s) of an interrupted write", len(stale)))
+	}
 	settings := t.settings()
 	if !t.Resume {
 		if len(names) > 0 {

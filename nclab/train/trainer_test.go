@@ -308,7 +308,7 @@ func TestCrashDuringCheckpointWrite(t *testing.T) {
 		t.Fatalf("resume after the crash: %v", err)
 	}
 	notes := strings.Join(resumed.Notes, "; ")
-	if !strings.Contains(notes, checkpointName(3)+" is damaged") || !strings.Contains(notes, "resuming after epoch 2") {
+	if !strings.Contains(notes, checkpointName(3)+" is damaged") || !strings.Contains(notes, "resuming after epoch 2") || !strings.Contains(notes, "removed 1 partial checkpoint") {
 		t.Errorf("notes %q, want the damaged epoch-3 checkpoint named and a resume after epoch 2", notes)
 	}
 	if _, err := resumed.Run(nil); err != nil {
