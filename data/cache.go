@@ -105,10 +105,22 @@ func Load(r Recipe) (train, test *Set, err error) {
 		cache = DefaultCacheDir()
 	}
 	dir := filepath.Join(cache, key)
-	if train, test, _, err = ReadDir(dir); err == nil {
-		return train, test, nil
+	want, err := r.normalized()
+	if err != nil {
+		return nil, nil, err
 	}
+	var m *Manifest
+	if train, test, m, err = ReadDir(dir); err == nil {
+		if err = m.sameRecipe(manifestOf(want)); err == nil {
+			return train, test, nil
+		}
+	}
+	// A missing, corrupt or foreign entry (say, copied in from another build)
+	// is rebuilt.
 	if train, test, err = Build(r); err != nil {
+		return nil, nil, err
+	}
+	if err := nonEmpty(train, test); err != nil {
 		return nil, nil, err
 	}
 	if err := WriteDir(dir, r, train, test); err != nil {
@@ -123,6 +135,9 @@ func Load(r Recipe) (train, test *Set, err error) {
 func WriteDir(dir string, r Recipe, train, test *Set) error {
 	r, err := r.normalized()
 	if err != nil {
+		return err
+	}
+	if err := nonEmpty(train, test); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -192,7 +207,46 @@ func ReadDir(dir string) (train, test *Set, m *Manifest, err error) {
 	if test, err = ReadSetFile(filepath.Join(dir, TestFile)); err != nil {
 		return nil, nil, nil, err
 	}
+	for _, c := range []struct {
+		file, want string
+		set        *Set
+	}{{TrainFile, m.TrainSHA256, train}, {TestFile, m.TestSHA256, test}} {
+		if got := c.set.SHA256(); got != c.want {
+			return nil, nil, nil, fmt.Errorf("data: %s: SHA-256 %.16s… of its data, the manifest says %.16s… (a file from another build?): rebuild the folder",
+				filepath.Join(dir, c.file), got, c.want)
+		}
+	}
+	if err := nonEmpty(train, test); err != nil {
+		return nil, nil, nil, fmt.Errorf("%w (in %s)", err, dir)
+	}
 	return train, test, m, nil
+}
+
+// nonEmpty refuses a built split without samples.
+func nonEmpty(train, test *Set) error {
+	for _, s := range []*Set{train, test} {
+		if s == nil || s.Len() == 0 {
+			name := "a split"
+			if s != nil {
+				name = s.Name
+			}
+			return fmt.Errorf("data: %s has no samples: check the counts of the recipe", name)
+		}
+	}
+	return nil
+}
+
+// sameRecipe reports, as an error naming them, the recipe fields in which m
+// differs from want (checksums aside).
+func (m *Manifest) sameRecipe(want Manifest) error {
+	got := *m
+	got.TrainSHA256, got.TestSHA256 = "", ""
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(want)
+	if !bytes.Equal(a, b) {
+		return fmt.Errorf("data: the cached manifest %s is not the recipe's %s", a, b)
+	}
+	return nil
 }
 
 // header is the JSON header of a .nclab file.
@@ -270,6 +324,18 @@ func decodeSet(b []byte) (*Set, error) {
 	if err := json.Unmarshal(body[fixed:fixed+hl], &h); err != nil {
 		return nil, fmt.Errorf("bad header: %w", err)
 	}
+	// Each image takes at least 2 label bytes: a count past that is refused
+	// before anything is allocated.
+	if h.N < 0 || h.N > (len(body)-fixed-hl)/2 {
+		return nil, fmt.Errorf("header claims %d images for %d bytes of labels and pixels", h.N, len(body)-fixed-hl)
+	}
+	per := 1
+	for _, d := range h.Shape {
+		if d < 1 || per > len(body)/d {
+			return nil, fmt.Errorf("header's image shape %v does not fit the file's %d bytes", h.Shape, len(b))
+		}
+		per *= d
+	}
 	s := &Set{Name: h.Name, K: h.K, Height: h.Shape[0], Width: h.Shape[1], Channels: h.Shape[2], Mean: h.Mean, Std: h.Std,
 		Labels: make([]labelset.Set, h.N)}
 	rest := body[fixed+hl:]
@@ -287,6 +353,9 @@ func decodeSet(b []byte) (*Set, error) {
 		}
 		s.Labels[i] = l
 		rest = rest[2+2*m:]
+	}
+	if h.N > 0 && per > len(rest)/h.N {
+		return nil, fmt.Errorf("%d images of %v need more than the %d pixel bytes left", h.N, h.Shape, len(rest))
 	}
 	s.Pixels = rest
 	if err := s.Validate(); err != nil {

@@ -3,6 +3,8 @@ package data
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"os"
 	"path/filepath"
 	"slices"
@@ -259,9 +261,9 @@ func TestSetFileRoundTripAndCorruption(t *testing.T) {
 	}
 }
 
-// Load writes the cache on the first call and reads it on the second: swapping the
-// cached train file for another set shows up in the second Load; a corrupt cache
-// file is rebuilt.
+// Load writes the cache on the first call and reads it on the second; a cached
+// split whose checksum is not the manifest's, an entry of another recipe and a
+// corrupt file are rebuilt.
 func TestLoadUsesCache(t *testing.T) {
 	cache := t.TempDir()
 	r := Recipe{Dataset: MNIST, Seed: 9, CacheDir: cache}
@@ -275,9 +277,35 @@ func TestLoadUsesCache(t *testing.T) {
 	var b bytes.Buffer
 	tiny.Encode(&b)
 	os.WriteFile(filepath.Join(dir, TrainFile), b.Bytes(), 0o644)
+	// A split copied in from another build: its checksum is not the manifest's.
+	if _, _, _, err := ReadDir(dir); err == nil || !strings.Contains(err.Error(), "the manifest says") {
+		t.Errorf("ReadDir of a foreign train file: error %v, want a checksum mismatch", err)
+	}
 	got, _, err := Load(r)
+	if err != nil || got.SHA256() != train.SHA256() {
+		t.Fatalf("foreign cached split not rebuilt: %v, %v", got.Name, err)
+	}
+	// The planted set with a manifest that vouches for it is a coherent entry:
+	// the second Load reads it.
+	mb, _ := os.ReadFile(filepath.Join(dir, ManifestFile))
+	mb = bytes.Replace(mb, []byte(train.SHA256()), []byte(tiny.SHA256()), 1)
+	os.WriteFile(filepath.Join(dir, ManifestFile), mb, 0o644)
+	os.WriteFile(filepath.Join(dir, TrainFile), b.Bytes(), 0o644)
+	got, _, err = Load(r)
 	if err != nil || got.Name != "planted" {
 		t.Fatalf("second Load did not read the cache: %v, %v", got.Name, err)
+	}
+	// The same entry under another recipe's key is foreign: rebuilt.
+	otherRecipe := Recipe{Dataset: MNIST, Seed: 11, CacheDir: cache}
+	otherKey, _ := CacheKey(otherRecipe)
+	if err := os.Rename(dir, filepath.Join(cache, otherKey)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err = Load(otherRecipe); err != nil || got.Name == "planted" {
+		t.Fatalf("an entry of seed 9 under seed 11's key was used: %v, %v", got.Name, err)
+	}
+	if _, _, err = Load(r); err != nil {
+		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, TrainFile), b.Bytes()[:5], 0o644)
 	got, _, err = Load(r)
@@ -435,5 +463,37 @@ func TestMNISTTriples(t *testing.T) {
 	}
 	if _, _, err := Build(Recipe{Dataset: MNIST, Counts: &Counts{Train: map[int]int{5: 1}, Test: map[int]int{1: 1}}}); err == nil {
 		t.Error("multiplicity 5 accepted for a four-position canvas")
+	}
+}
+
+// TestHostileSetFiles: a .nclab header claiming more images, or larger ones,
+// than the file holds is refused before allocating (the checksum is
+// recomputed so that only the header lies); empty splits are refused.
+func TestHostileSetFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, header, want string
+	}{
+		{"huge n", `{"name":"x","k":2,"n":1000000000000,"image_shape":[1,1,1]}`, "claims 1000000000000 images"},
+		{"negative n", `{"name":"x","k":2,"n":-5,"image_shape":[1,1,1]}`, "claims -5 images"},
+		{"huge shape", `{"name":"x","k":2,"n":1,"image_shape":[4294967296,4294967296,4294967296]}`, "does not fit"},
+		{"zero shape", `{"name":"x","k":2,"n":1,"image_shape":[0,1,1]}`, "does not fit"},
+		{"too many pixels", `{"name":"x","k":2,"n":1,"image_shape":[5,5,1]}`, "pixel bytes left"},
+	} {
+		var body bytes.Buffer
+		body.Write(magic[:])
+		binary.Write(&body, binary.LittleEndian, uint32(FormatVersion))
+		binary.Write(&body, binary.LittleEndian, uint32(len(tc.header)))
+		body.WriteString(tc.header)
+		body.Write([]byte{1, 0, 0, 0, 7}) // one label {0}, one pixel
+		sum := sha256.Sum256(body.Bytes())
+		body.Write(sum[:])
+		if _, err := decodeSet(body.Bytes()); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+	one := &Set{Name: "one/train", K: 2, Height: 1, Width: 1, Channels: 1, Pixels: []uint8{1}, Labels: []labelset.Set{{0}}}
+	empty := &Set{Name: "empty/test", K: 2, Height: 1, Width: 1, Channels: 1}
+	if err := WriteDir(t.TempDir(), Recipe{Dataset: MNIST}, one, empty); err == nil || !strings.Contains(err.Error(), "empty/test has no samples") {
+		t.Errorf("WriteDir of an empty test split: error %v", err)
 	}
 }

@@ -13,6 +13,10 @@ const (
 	Channels   = 3
 	K          = 10
 	RecordSize = 1 + Size*Size*Channels
+
+	// MaxFileSize bounds the file ReadFile reads: 100,000 records, ten times
+	// an official batch file.
+	MaxFileSize = 100_000 * RecordSize
 )
 
 // TrainFiles and TestFile are the names of the binary batches.
@@ -29,7 +33,7 @@ type Batch struct {
 
 // Decode decodes a whole binary batch file's content; name is used in errors.
 func Decode(b []byte, name string) (*Batch, error) {
-	if len(b) == 0 || len(b)%RecordSize != 0 {
+	if len(b) == 0 || len(b)%RecordSize != 0 || len(b) > MaxFileSize {
 		return nil, fmt.Errorf("cifar: %s: %d bytes is not a whole number of %d-byte records (truncated or not a CIFAR-10 binary batch)", name, len(b), RecordSize)
 	}
 	n := len(b) / RecordSize
@@ -58,7 +62,14 @@ func ReadFile(path string) (*Batch, error) {
 		return nil, fmt.Errorf("cifar: %w", err)
 	}
 	defer f.Close()
-	b, err := io.ReadAll(f)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cifar: %w", err)
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("cifar: %s: %d bytes, more than a batch file holds (at most %d): not a CIFAR-10 binary batch", path, st.Size(), int64(MaxFileSize))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("cifar: %s: %w", path, err)
 	}

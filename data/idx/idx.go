@@ -16,8 +16,9 @@ import (
 // TypeUint8 is the IDX type code of unsigned bytes, the only one supported.
 const TypeUint8 = 0x08
 
-// maxValues bounds the payload a header may announce (4 GiB), so a corrupt header
-// cannot make the reader allocate without limit.
+// maxValues bounds the payload a header may announce (4 GiB); the reader
+// allocates only as the payload arrives, so a header larger than its file
+// costs nothing.
 const maxValues = 1 << 32
 
 // Array is the content of an IDX file: its dimensions and its values in row-major order.
@@ -74,16 +75,23 @@ func readRaw(r io.Reader, name string) (*Array, error) {
 	total := 1
 	for i := range dims {
 		dims[i] = int(binary.BigEndian.Uint32(dimBytes[4*i:]))
-		total *= dims[i]
-		if total > maxValues {
+		if dims[i] != 0 && total > maxValues/dims[i] {
 			return nil, fmt.Errorf("idx: %s: header announces more than %d values: corrupt header?", name, maxValues)
 		}
+		total *= dims[i]
 	}
-	data := make([]byte, total)
-	n, err := io.ReadFull(r, data)
+	// The payload is read as it comes, so memory follows the bytes the file
+	// really holds, never the size its header claims.
+	var buf bytes.Buffer
+	buf.Grow(min(total, 1<<20))
+	n, err := buf.ReadFrom(io.LimitReader(r, int64(total)))
 	if err != nil {
-		return nil, fmt.Errorf("idx: %s: header says %s (%d bytes), file holds %d: %v", name, shape(dims), total, n, readErr(err))
+		return nil, fmt.Errorf("idx: %s: corrupt payload: %v", name, readErr(err))
 	}
+	if n < int64(total) {
+		return nil, fmt.Errorf("idx: %s: header says %s (%d bytes), file holds %d: truncated or corrupt header", name, shape(dims), total, n)
+	}
+	data := buf.Bytes()
 	// Anything after the payload means the header and the file disagree.
 	// A gzip checksum failure also surfaces only here, at the end of the stream.
 	extra, err := io.Copy(io.Discard, r)

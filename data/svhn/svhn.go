@@ -75,6 +75,9 @@ func ReadCSV(r io.Reader, name string) ([]Record, error) {
 		if r.Name == "" || digits == "" {
 			return nil, fmt.Errorf("svhn: %s line %d: empty name or digits", name, line)
 		}
+		if r.Name != filepath.Base(r.Name) || r.Name == "." || r.Name == ".." || strings.ContainsRune(r.Name, '\\') {
+			return nil, fmt.Errorf("svhn: %s line %d: image name %q is not a file name of the split folder", name, line, r.Name)
+		}
 		for _, c := range digits {
 			if c < '0' || c > '9' {
 				return nil, fmt.Errorf("svhn: %s line %d: digits %q: %q is not 0-9", name, line, digits, c)

@@ -2,6 +2,8 @@ package labelset
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,21 +108,58 @@ func (s Set) String() string {
 	return "{" + strings.ReplaceAll(s.Key(), "+", ",") + "}"
 }
 
-// ParseKey parses the form written by Key ("0+3+7") for K classes.
+// ParseKey parses the form written by Key ("0+3+7") for K classes: decimal
+// classes without sign or leading zeros, joined by "+", in increasing order,
+// each in [0, K) once. Anything else is an error that quotes the key (and, for
+// an unsorted key, gives its canonical form).
 func ParseKey(k int, key string) (Set, error) {
 	fields := strings.Split(key, "+")
 	classes := make([]int, len(fields))
 	for i, f := range fields {
+		if f == "" || len(f) > 1 && f[0] == '0' || strings.TrimLeft(f, "0123456789") != "" {
+			return nil, fmt.Errorf("labelset: bad label-set key %q: %q is not a class number (want e.g. 0+3+7)", key, f)
+		}
 		c, err := strconv.Atoi(f)
 		if err != nil {
-			return nil, fmt.Errorf("labelset: bad label-set key %q: %v", key, err)
+			return nil, fmt.Errorf("labelset: bad label-set key %q: class %s is out of range", key, f)
 		}
 		classes[i] = c
 	}
-	return New(k, classes...)
+	s, err := New(k, classes...)
+	if err != nil {
+		return nil, fmt.Errorf("labelset: label-set key %q: %w", key, err)
+	}
+	if s.Key() != key {
+		return nil, fmt.Errorf("labelset: label-set key %q is not in increasing order (want %q)", key, s.Key())
+	}
+	return s, nil
 }
 
-// Binomial returns C(n, r), or 0 when r < 0 or r > n.
+// CheckedBinomial returns C(n, r) (0 when r < 0 or r > n), or an error when it
+// does not fit an int. It takes min(r, n-r) exact steps C(n-r+i, i) =
+// C(n-r+i-1, i-1) (n-r+i) / i in 128-bit arithmetic and stops at the first
+// that overflows, so even C(10^9, 5 10^8) is refused at once.
+func CheckedBinomial(n, r int) (int, error) {
+	if r < 0 || r > n {
+		return 0, nil
+	}
+	r = min(r, n-r)
+	c := uint64(1)
+	for i := 1; i <= r; i++ {
+		hi, lo := bits.Mul64(c, uint64(n-r+i))
+		if hi >= uint64(i) { // the quotient needs more than 64 bits
+			return 0, fmt.Errorf("labelset: C(%d, %d) overflows an int", n, r)
+		}
+		c, _ = bits.Div64(hi, lo, uint64(i))
+		if c > math.MaxInt {
+			return 0, fmt.Errorf("labelset: C(%d, %d) overflows an int", n, r)
+		}
+	}
+	return int(c), nil
+}
+
+// Binomial returns C(n, r), or 0 when r < 0 or r > n. It overflows silently
+// for large n (C(67, 33) > 2^63): use CheckedBinomial where n is an input.
 func Binomial(n, r int) int {
 	if r < 0 || r > n {
 		return 0

@@ -26,7 +26,12 @@
 //     CPU runs, or at full width with the paper preset. A full-width network on
 //     the quick data needs a smaller learning rate than the quick preset's 0.1
 //     (bench/decode_tables.sh trains ResNet18 with lr 0.01; METHOD.md appendix A).
-//   - Run directory (read by `nclab decode --run` and the notebooks):
-//     summary.json, log.jsonl, {train,test}_{features,labels,logits}.npy,
-//     classifier_w.npy (K x d), classifier_b.npy, checkpoint/.
+//   - Run directory: summary.json, log.jsonl (each tracked epoch once),
+//     config.json ([Settings]), {train,test}_{features,labels,logits}.npy,
+//     classifier_w.npy (K x d), classifier_b.npy, checkpoint/ (the newest two
+//     epoch-NNNNNNN.ckpt, SHA-256 checked). Every file is written to a
+//     temporary name and renamed. [OpenRun] is the one reader (package tables,
+//     `nclab decode`, the notebooks). Resume checks config.json, falls back
+//     past a damaged newest checkpoint ([Trainer.Notes] say so) and trims the
+//     log to the checkpoint's epoch.
 package train

@@ -9,11 +9,16 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 
 	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/decode"
+	"github.com/nclab/nclab/nclab/models"
 	"github.com/nclab/nclab/nclab/multilabel"
 	"github.com/nclab/nclab/nclab/npyfile"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Summary is the final result of a run: the object `nclab train --json`
@@ -50,36 +55,44 @@ func (r Record) finite() bool {
 	return true
 }
 
-// saveProgress appends rec to log.jsonl and saves a checkpoint.
+// File names inside a run directory.
+const (
+	SummaryFile = "summary.json" // Summary, written at the end
+	LogFile     = "log.jsonl"    // one Record per tracked epoch, each epoch once
+	ConfigFile  = "config.json"  // Settings, written at the start; checked by Resume
+)
+
+// saveProgress rewrites log.jsonl with the history and saves a checkpoint
+// (both to a temporary name, then renamed).
 func (t *Trainer) saveProgress(rec Record) error {
 	if t.OutDir == "" {
 		return nil
 	}
-	line, err := json.Marshal(rec)
-	if err != nil {
-		return fmt.Errorf("train: encoding the log line of epoch %d: %w", rec.Epoch, err)
+	if err := writeLog(t.logPath(), t.History); err != nil {
+		return err
 	}
-	f, err := os.OpenFile(filepath.Join(t.OutDir, "log.jsonl"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	if _, err := f.Write(append(line, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("train: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	t.Model.Store.SetParam(epochParam, rec.Epoch)
-	if err := t.checkpoints.Save(); err != nil {
+	if err := saveCheckpoint(t.Model.Store, t.checkpointDir(), rec.Epoch); err != nil {
 		return fmt.Errorf("train: saving the checkpoint of epoch %d: %w", rec.Epoch, err)
 	}
 	return nil
 }
 
-// readLog reads the records of epochs <= upTo from a run's log.jsonl, and
-// rewrites the file without later lines (from a run killed after its last
-// checkpoint).
+// writeLog writes records as log.jsonl, one JSON line each.
+func writeLog(path string, records []Record) error {
+	var b []byte
+	for _, r := range records {
+		line, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("train: encoding the log line of epoch %d: %w", r.Epoch, err)
+		}
+		b = append(append(b, line...), '\n')
+	}
+	return writeFileAtomic(path, b)
+}
+
+// readLog reads the records of epochs <= upTo from a run's log.jsonl (none when
+// the file is missing): a run killed after its last checkpoint logged later
+// epochs, which it will run again. An epoch logged twice is an error.
 func readLog(path string, upTo int) ([]Record, error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -90,20 +103,12 @@ func readLog(path string, upTo int) ([]Record, error) {
 	}
 	defer f.Close()
 	var records []Record
-	var kept []byte
-	err = scanLog(f, path, func(r Record, raw []byte) {
+	err = scanLog(f, path, func(r Record) {
 		if r.Epoch <= upTo {
 			records = append(records, r)
-			kept = append(append(kept, raw...), '\n')
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(path, kept, 0o644); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
-	}
-	return records, nil
+	return records, err
 }
 
 // finish builds the summary and, with OutDir, writes summary.json and the arrays.
@@ -123,14 +128,134 @@ func (t *Trainer) finish() (*Summary, error) {
 	if err := t.writeArrays(); err != nil {
 		return nil, err
 	}
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("train: encoding the summary: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(t.OutDir, "summary.json"), append(b, '\n'), 0o644); err != nil {
-		return nil, fmt.Errorf("train: %w", err)
+	if err := writeJSONAtomic(filepath.Join(t.OutDir, SummaryFile), s); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// writeJSONAtomic writes v as indented JSON to path (temporary name, renamed).
+func writeJSONAtomic(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("train: encoding %s: %w", filepath.Base(path), err)
+	}
+	return writeFileAtomic(path, append(b, '\n'))
+}
+
+// Settings are what a run was trained with, in its config.json: the model
+// (resolved: K, input shape, feature dimension, seed), the loss, the data
+// (by name, size and SHA-256) and the schedule. Resume compares them.
+type Settings struct {
+	Model    models.Config `json:"model"`
+	Loss     string        `json:"loss"`
+	Seed     int64         `json:"seed"`
+	Train    DataID        `json:"train"`
+	Test     *DataID       `json:"test,omitempty"`
+	Schedule Schedule      `json:"schedule"`
+}
+
+// DataID identifies a data set: its name, number of samples and data.Set.SHA256.
+type DataID struct {
+	Name    string `json:"name"`
+	Samples int    `json:"samples"`
+	SHA256  string `json:"sha256"`
+}
+
+// Schedule is the part of Settings that Config.AllowScheduleChange lets a
+// resumed run change.
+type Schedule struct {
+	Epochs         int     `json:"epochs"`
+	BatchSize      int     `json:"batch_size"`
+	LR             float64 `json:"lr"`
+	Momentum       float64 `json:"momentum"`
+	WeightDecay    float64 `json:"weight_decay"`
+	FeaturePenalty float64 `json:"feature_penalty"`
+	TrackEvery     int     `json:"track_every"`
+}
+
+func dataID(s *data.Set) *DataID {
+	if s == nil {
+		return nil
+	}
+	return &DataID{Name: s.Name, Samples: s.Len(), SHA256: s.SHA256()}
+}
+
+func (t *Trainer) settings() *Settings {
+	return &Settings{Model: t.Model.Config, Loss: t.Loss, Seed: t.Seed, Train: *dataID(t.TrainSet), Test: dataID(t.TestSet),
+		Schedule: Schedule{Epochs: t.Epochs, BatchSize: t.BatchSize, LR: t.LR, Momentum: t.Momentum, WeightDecay: t.WeightDecay,
+			FeaturePenalty: t.FeaturePenalty, TrackEvery: t.TrackEvery}}
+}
+
+func readSettings(path string) (*Settings, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("train: cannot check what the run was trained with: %w", err)
+	}
+	var s Settings
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("train: %s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// check compares the settings of a run (s) with those of a run resuming it,
+// naming the first that differs.
+func (s *Settings) check(now *Settings, allowSchedule bool) error {
+	diff := Differences(s, now)
+	for _, d := range diff {
+		if allowSchedule && strings.HasPrefix(d, "schedule.") {
+			continue
+		}
+		hint := "give the run's settings, or another output folder"
+		if strings.HasPrefix(d, "schedule.") {
+			hint += "; or allow a changed schedule explicitly (--allow-schedule-change)"
+		}
+		return fmt.Errorf("train: cannot resume: %s (%s)", d, hint)
+	}
+	return nil
+}
+
+// Differences lists the settings in which b differs from a, each as
+// "name: a's value, now b's", with dotted names of the JSON keys
+// ("model.Arch", "train.sha256", "schedule.epochs").
+func Differences(a, b *Settings) []string {
+	var out []string
+	walkDiff("", reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem(), &out)
+	return out
+}
+
+func walkDiff(prefix string, a, b reflect.Value, out *[]string) {
+	if a.Kind() == reflect.Pointer {
+		if a.IsNil() || b.IsNil() {
+			if a.IsNil() != b.IsNil() {
+				*out = append(*out, fmt.Sprintf("%s: the run has %s, now %s", strings.TrimSuffix(prefix, "."), presence(a), presence(b)))
+			}
+			return
+		}
+		a, b = a.Elem(), b.Elem()
+	}
+	if a.Kind() != reflect.Struct {
+		if !reflect.DeepEqual(a.Interface(), b.Interface()) {
+			*out = append(*out, fmt.Sprintf("%s: the run has %v, now %v", strings.TrimSuffix(prefix, "."), a.Interface(), b.Interface()))
+		}
+		return
+	}
+	for i := range a.NumField() {
+		f := a.Type().Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		walkDiff(prefix+name+".", a.Field(i), b.Field(i), out)
+	}
+}
+
+func presence(v reflect.Value) string {
+	if v.IsNil() {
+		return "none"
+	}
+	return "one"
 }
 
 // writeArrays writes the run directory's .npy files (the contract read by
@@ -149,65 +274,124 @@ func (t *Trainer) writeArrays() error {
 		if err != nil {
 			return err
 		}
-		files := []struct {
-			file string
-			err  error
-		}{
-			{s.name + "_features.npy", npyfile.Write(filepath.Join(t.OutDir, s.name+"_features.npy"), []int{out.N, out.D}, out.Features)},
-			{s.name + "_logits.npy", npyfile.Write(filepath.Join(t.OutDir, s.name+"_logits.npy"), []int{out.N, out.K}, out.Logits)},
-			{s.name + "_labels.npy", npyfile.Write(filepath.Join(t.OutDir, s.name+"_labels.npy"), []int{out.N, out.K}, s.set.MultiHotBytes())},
+		if err := writeNpy(t, s.name+"_features.npy", []int{out.N, out.D}, out.Features); err != nil {
+			return err
 		}
-		for _, f := range files {
-			if f.err != nil {
-				return fmt.Errorf("train: writing %s: %w", f.file, f.err)
-			}
+		if err := writeNpy(t, s.name+"_logits.npy", []int{out.N, out.K}, out.Logits); err != nil {
+			return err
+		}
+		if err := writeNpy(t, s.name+"_labels.npy", []int{out.N, out.K}, s.set.MultiHotBytes()); err != nil {
+			return err
 		}
 	}
 	w, b := t.Classifier()
-	if err := npyfile.Write(filepath.Join(t.OutDir, "classifier_w.npy"), []int{t.Model.K, t.Model.FeatureDim}, w); err != nil {
-		return fmt.Errorf("train: writing classifier_w.npy: %w", err)
+	if err := writeNpy(t, "classifier_w.npy", []int{t.Model.K, t.Model.FeatureDim}, w); err != nil {
+		return err
 	}
-	if err := npyfile.Write(filepath.Join(t.OutDir, "classifier_b.npy"), []int{t.Model.K}, b); err != nil {
-		return fmt.Errorf("train: writing classifier_b.npy: %w", err)
-	}
-	return nil
+	return writeNpy(t, "classifier_b.npy", []int{t.Model.K}, b)
 }
 
-// ReadRun reads a run directory's summary.json and log.jsonl (the per-epoch
-// records, with every collapse and multi-label metric).
-func ReadRun(dir string) (*Summary, []Record, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+// writeNpy writes one array of the run directory (temporary name, renamed).
+func writeNpy[T npyfile.Element](t *Trainer, name string, shape []int, data []T) error {
+	return writeAtomic(filepath.Join(t.OutDir, name), func(tmp string) error { return npyfile.Write(tmp, shape, data) })
+}
+
+// RunDir is a run directory read back (OpenRun): the one reader of what
+// `nclab train --out DIR` (a Trainer with OutDir) writes, used by package
+// tables, `nclab decode` and the notebooks.
+type RunDir struct {
+	Dir      string
+	Summary  *Summary  // summary.json
+	Records  []Record  // log.jsonl: every tracked epoch, with all its metrics
+	Settings *Settings // config.json; nil for a run written before nclab recorded it
+}
+
+// OpenRun reads a finished run directory: summary.json and log.jsonl (both
+// required) and config.json (when present). Any read or decode error is
+// returned, naming the file.
+func OpenRun(dir string) (*RunDir, error) {
+	r := &RunDir{Dir: dir, Summary: &Summary{}}
+	path := filepath.Join(dir, SummaryFile)
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("train: run %s: %w", dir, err)
 	}
-	var s Summary
-	if err := json.Unmarshal(b, &s); err != nil {
-		return nil, nil, fmt.Errorf("train: %s: %w", filepath.Join(dir, "summary.json"), err)
+	if err := json.Unmarshal(b, r.Summary); err != nil {
+		return nil, fmt.Errorf("train: %s: %w", path, err)
 	}
-	path := filepath.Join(dir, "log.jsonl")
+	path = filepath.Join(dir, LogFile)
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: %w", err)
+		return nil, fmt.Errorf("train: run %s: %w", dir, err)
 	}
 	defer f.Close()
-	var records []Record
-	if err := scanLog(f, path, func(r Record, _ []byte) { records = append(records, r) }); err != nil {
-		return nil, nil, err
+	if err := scanLog(f, path, func(rec Record) { r.Records = append(r.Records, rec) }); err != nil {
+		return nil, err
 	}
-	return &s, records, nil
+	path = filepath.Join(dir, ConfigFile)
+	if _, err := os.Stat(path); err == nil {
+		if r.Settings, err = readSettings(path); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
 }
 
-// scanLog decodes each line of a log.jsonl (read from r, named path in errors) and
-// passes the record and its raw line to visit.
-func scanLog(r io.Reader, path string, visit func(rec Record, raw []byte)) error {
-	sc := bufio.NewScanner(r)
+// ReadRun reads a run directory's summary.json and log.jsonl (OpenRun).
+func ReadRun(dir string) (*Summary, []Record, error) {
+	r, err := OpenRun(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r.Summary, r.Records, nil
+}
+
+// Arrays reads the run's features and labels (decode.ReadRun on the directory).
+func (r *RunDir) Arrays() (*decode.Run, error) { return decode.ReadRun(r.Dir) }
+
+// TestLogits reads test_logits.npy (N x K).
+func (r *RunDir) TestLogits() (*mat.Dense, error) {
+	m, _, err := npyfile.ReadMatrix(filepath.Join(r.Dir, "test_logits.npy"))
+	if err != nil {
+		return nil, fmt.Errorf("train: run %s: %w", r.Dir, err)
+	}
+	return m, nil
+}
+
+// DatasetName is the training set's name without its split suffix
+// ("mnist-mlab/quick/c10-S").
+func (r *RunDir) DatasetName() string { return strings.TrimSuffix(r.Summary.Dataset, "/train") }
+
+// Name names the run in a table: DatasetName, the architecture and a
+// non-learned head ("mnist-mlab/quick, smallcnn (etf head)").
+func (r *RunDir) Name() string {
+	name := r.DatasetName()
+	if r.Summary.Arch != "" {
+		name += ", " + r.Summary.Arch
+	}
+	if h := r.Summary.Head; h != "" && h != "learned" {
+		name += " (" + h + " head)"
+	}
+	return name
+}
+
+// scanLog decodes each line of a log.jsonl (read from rd, named path in errors)
+// and passes the record to visit; an epoch logged twice, or out of order, is
+// an error.
+func scanLog(rd io.Reader, path string, visit func(rec Record)) error {
+	sc := bufio.NewScanner(rd)
 	sc.Buffer(make([]byte, 1<<20), 1<<26)
+	last := 0
 	for line := 1; sc.Scan(); line++ {
 		var rec Record
 		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
 			return fmt.Errorf("train: %s:%d: %w", path, line, err)
 		}
-		visit(rec, sc.Bytes())
+		if rec.Epoch <= last {
+			return fmt.Errorf("train: %s:%d: epoch %d after epoch %d (each epoch is logged once, in order)", path, line, rec.Epoch, last)
+		}
+		last = rec.Epoch
+		visit(rec)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("train: %s: %w", path, err)

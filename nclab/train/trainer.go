@@ -7,13 +7,13 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"time"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
-	"github.com/gomlx/gomlx/ml/model/checkpoint"
 	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/loss"
 	"github.com/nclab/nclab/nclab/models"
@@ -38,8 +38,13 @@ type Config struct {
 	// OutDir, when set, receives the run directory: log.jsonl, checkpoint/ and,
 	// at the end, summary.json and the .npy arrays.
 	OutDir string
-	// Resume continues from the last checkpoint in OutDir/checkpoint, if any.
-	Resume bool
+	// Resume continues from the newest good checkpoint in OutDir/checkpoint,
+	// if any. It refuses a configuration or data that differ from the run's
+	// (OutDir/config.json) in the model, the loss, the seed or the data, and
+	// in the schedule (epochs, batch size, learning rate, momentum, weight
+	// decay, feature penalty, tracking) unless AllowScheduleChange.
+	Resume              bool
+	AllowScheduleChange bool
 }
 
 // Defaults fills zero fields with the reference settings of METHOD.md §7.
@@ -72,18 +77,20 @@ func (c Config) Defaults() Config {
 // multi-label metrics on it and on a test set.
 type Trainer struct {
 	Config
-	Model       *models.Model
-	TrainSet    *data.Set
-	TestSet     *data.Set
-	History     []Record
-	backend     compute.Backend
-	kind        loss.Kind
-	momentum    map[string]*model.Variable // by the parameter's path
-	step        *model.Exec
-	eval        *model.Exec // feature extraction, compiled once
-	checkpoints *checkpoint.Handler
-	startEpoch  int // first epoch still to run (0-based)
-	clock       time.Time
+	Model      *models.Model
+	TrainSet   *data.Set
+	TestSet    *data.Set
+	History    []Record
+	backend    compute.Backend
+	kind       loss.Kind
+	momentum   map[string]*model.Variable // by the parameter's path
+	step       *model.Exec
+	eval       *model.Exec // feature extraction, compiled once
+	startEpoch int         // first epoch still to run (0-based)
+	clock      time.Time
+	// Notes are what the trainer did on its own that a user should hear of,
+	// such as falling back from a damaged checkpoint; the CLI prints them.
+	Notes []string
 }
 
 // Record is what tracking measures at one epoch (1-based, after its last step).
@@ -342,46 +349,81 @@ func (t *Trainer) Evaluate(s *data.Set) (*Outputs, error) {
 	return out, nil
 }
 
+// openCheckpoints prepares OutDir. A fresh run refuses a folder that holds
+// checkpoints and records its settings (config.json); a resumed one checks
+// them and loads the newest checkpoint that reads back whole, falling back
+// past damaged ones (renamed *.damaged, with a note), and keeps the log's
+// records up to that checkpoint's epoch.
 func (t *Trainer) openCheckpoints() error {
-	dir := filepath.Join(t.OutDir, "checkpoint")
-	if !t.Resume {
-		if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-			return fmt.Errorf("train: %s already holds checkpoints: resume, or choose another output folder", dir)
-		}
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	h, err := checkpoint.Build(t.Model.Store).Dir(dir).Keep(2).Done()
+	dir := t.checkpointDir()
+	names, err := listCheckpoints(dir)
 	if err != nil {
-		return fmt.Errorf("train: checkpoints in %s: %w", dir, err)
+		return err
 	}
-	t.checkpoints = h
-	if epoch, ok := t.Model.Store.GetParam(epochParam); ok && t.Resume {
-		e, ok := toInt(epoch)
-		if !ok || e < 0 || e > t.Epochs {
-			return fmt.Errorf("train: checkpoint in %s is at epoch %v, cannot resume a %d-epoch run", dir, epoch, t.Epochs)
+	// Temporary files are what a crash during a write leaves: never read.
+	if stale, _ := filepath.Glob(filepath.Join(dir, "."+checkpointPrefix+"*"+checkpointSuffix+".tmp-*")); len(stale) > 0 {
+		for _, f := range stale {
+			os.Remove(f)
 		}
-		t.startEpoch = e
-		history, err := readLog(filepath.Join(t.OutDir, "log.jsonl"), e)
-		if err != nil {
+		t.Notes = append(t.Notes, fmt.Sprintf("removed %d partial checkpoint file(s) of an interrupted write", len(stale)))
+	}
+	settings := t.settings()
+	if !t.Resume {
+		if len(names) > 0 {
+			return fmt.Errorf("train: %s already holds checkpoints: resume (--resume), or choose another output folder", dir)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("train: %w", err)
+		}
+		// A log without a checkpoint is from a run stopped before its first
+		// one: this run starts it over.
+		if err := writeLog(t.logPath(), nil); err != nil {
 			return err
 		}
-		t.History = history
+		return writeJSONAtomic(filepath.Join(t.OutDir, ConfigFile), settings)
 	}
-	return nil
+	saved, err := readSettings(filepath.Join(t.OutDir, ConfigFile))
+	if err != nil {
+		return err
+	}
+	if err := saved.check(settings, t.AllowScheduleChange); err != nil {
+		return err
+	}
+	if t.AllowScheduleChange && !reflect.DeepEqual(saved.Schedule, settings.Schedule) {
+		if err := writeJSONAtomic(filepath.Join(t.OutDir, ConfigFile), settings); err != nil {
+			return err
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("the schedule changed from %+v to %+v (allowed)", saved.Schedule, settings.Schedule))
+	}
+	epoch := 0
+	for _, name := range names {
+		path := filepath.Join(dir, name)
+		e, err := loadCheckpoint(t.Model.Store, path)
+		if err == nil && (e < 1 || e > t.Epochs) {
+			return fmt.Errorf("train: checkpoint %s is at epoch %d, cannot resume a %d-epoch run", path, e, t.Epochs)
+		}
+		if err == nil {
+			epoch = e
+			break
+		}
+		if rerr := os.Rename(path, path+".damaged"); rerr != nil {
+			return fmt.Errorf("train: checkpoint %s is damaged (%v) and cannot be set aside: %w", path, err, rerr)
+		}
+		t.Notes = append(t.Notes, fmt.Sprintf("checkpoint %s is damaged (%v): renamed to %s.damaged, falling back to the previous one", path, err, name))
+	}
+	if len(names) > 0 && epoch == 0 {
+		t.Notes = append(t.Notes, "no checkpoint could be read: starting from epoch 0")
+	} else if len(names) > 0 {
+		t.Notes = append(t.Notes, fmt.Sprintf("resuming after epoch %d", epoch))
+	}
+	t.startEpoch = epoch
+	history, err := readLog(t.logPath(), epoch)
+	if err != nil {
+		return err
+	}
+	t.History = history
+	return writeLog(t.logPath(), history)
 }
 
-const epochParam = "/train/epochs_done"
-
-func toInt(v any) (int, bool) {
-	switch x := v.(type) {
-	case int:
-		return x, true
-	case int64:
-		return int(x), true
-	case float64:
-		return int(x), x == math.Trunc(x)
-	}
-	return 0, false
-}
+func (t *Trainer) checkpointDir() string { return filepath.Join(t.OutDir, "checkpoint") }
+func (t *Trainer) logPath() string       { return filepath.Join(t.OutDir, LogFile) }

@@ -261,3 +261,139 @@ func TestSeries(t *testing.T) {
 		t.Errorf("unknown series name accepted")
 	}
 }
+
+// TestCrashDuringCheckpointWrite: a run crashed while writing a checkpoint
+// leaves a partial temporary file (the atomic writer's), and a writer without
+// the rename would have left the newest checkpoint truncated and the log
+// ahead of it. Resuming sets the damaged checkpoint aside with a note, falls
+// back to the previous one, and ends with weights bit-identical to an
+// uninterrupted run's and a log holding each epoch once.
+func TestCrashDuringCheckpointWrite(t *testing.T) {
+	b := testBackend(t)
+	trainSet := tinySet("train", 8, 4, 1)
+	cfg := tinyConfig("smallcnn", "learned")
+	cfg.Epochs, cfg.TrackEvery = 4, 1
+	a, err := New(b, withOutDir(cfg, t.TempDir()), trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	killed, err := New(b, withOutDir(cfg, dir), trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := killed.RunUntil(3, nil); err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(dir, "checkpoint")
+	newest := filepath.Join(ckpt, checkpointName(3))
+	full, err := os.ReadFile(newest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The crash: epoch 4's write cut short, epoch 3's file truncated.
+	if err := os.WriteFile(filepath.Join(ckpt, "."+checkpointName(4)+".tmp-1"), full[:len(full)/3], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(newest, full[:len(full)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	resumed, err := New(b, resumeOf(killed.Config), trainSet, nil)
+	if err != nil {
+		t.Fatalf("resume after the crash: %v", err)
+	}
+	notes := strings.Join(resumed.Notes, "; ")
+	if !strings.Contains(notes, checkpointName(3)+" is damaged") || !strings.Contains(notes, "resuming after epoch 2") || !strings.Contains(notes, "removed 1 partial checkpoint") {
+		t.Errorf("notes %q, want the damaged epoch-3 checkpoint named and a resume after epoch 2", notes)
+	}
+	if _, err := resumed.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+	wa, ba := a.Classifier()
+	wr, br := resumed.Classifier()
+	if !reflect.DeepEqual(wa, wr) || !reflect.DeepEqual(ba, br) {
+		t.Errorf("classifier after the crash and resume differs from the uninterrupted run's")
+	}
+	for v := range a.Model.Store.IterVariables() {
+		got := tensors.MustCopyFlatData[float32](resumed.Model.Store.GetVariable(v.Path()).MustValue())
+		if want := tensors.MustCopyFlatData[float32](v.MustValue()); !reflect.DeepEqual(got, want) {
+			t.Errorf("variable %s differs from the uninterrupted run's", v.Path())
+		}
+	}
+	_, records, err := ReadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var epochs []int
+	for _, r := range records {
+		epochs = append(epochs, r.Epoch)
+	}
+	if !reflect.DeepEqual(epochs, []int{1, 2, 3, 4}) {
+		t.Errorf("log epochs %v, want 1 2 3 4 once each", epochs)
+	}
+}
+
+// TestResumeRefusesChangedSettings: a resume with another model, data or
+// seed is refused naming the setting; a changed schedule only with
+// AllowScheduleChange.
+func TestResumeRefusesChangedSettings(t *testing.T) {
+	b := testBackend(t)
+	trainSet := tinySet("train", 4, 2, 1)
+	cfg := tinyConfig("mlp", "learned")
+	cfg.Epochs, cfg.TrackEvery = 2, 1
+	cfg.OutDir = t.TempDir()
+	tr, err := New(b, cfg, trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.RunUntil(1, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Config) *data.Set
+		want string
+	}{
+		{"architecture", func(c *Config) *data.Set { c.Model.Arch = "smallcnn"; return trainSet }, "model.Arch: the run has mlp, now smallcnn"},
+		{"feature dim", func(c *Config) *data.Set { c.Model.FeatureDim = 4; return trainSet }, "model.FeatureDim: the run has 8, now 4"},
+		{"loss", func(c *Config) *data.Set { c.Loss = "ova"; return trainSet }, "loss: the run has pal, now ova"},
+		{"data", func(c *Config) *data.Set { return tinySet("train", 4, 2, 7) }, "train.sha256"},
+		{"seed", func(c *Config) *data.Set { c.Seed = 4; return trainSet }, "Seed: the run has 3, now 4"},
+		{"epochs", func(c *Config) *data.Set { c.Epochs = 3; return trainSet }, "schedule.epochs: the run has 2, now 3"},
+		{"lr", func(c *Config) *data.Set { c.LR = 0.01; return trainSet }, "--allow-schedule-change"},
+	} {
+		c := resumeOf(cfg)
+		set := tc.edit(&c)
+		_, err := New(b, c, set, nil)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+	// Fewer epochs than the checkpoint's, even allowed, is refused, and the
+	// checkpoint stays.
+	c := resumeOf(cfg)
+	c.Epochs, c.TrackEvery, c.AllowScheduleChange = 1, 1, true
+	if err := tr.RunUntil(2, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(b, c, trainSet, nil); err == nil || !strings.Contains(err.Error(), "at epoch 2, cannot resume a 1-epoch run") {
+		t.Errorf("resume at epoch 2 of a 1-epoch run: error %v", err)
+	}
+	if names, _ := listCheckpoints(filepath.Join(cfg.OutDir, "checkpoint")); len(names) != 2 {
+		t.Errorf("checkpoints after a refused resume: %v, want both kept", names)
+	}
+	c = resumeOf(cfg)
+	c.Epochs, c.AllowScheduleChange = 3, true
+	r, err := New(b, c, trainSet, nil)
+	if err != nil {
+		t.Fatalf("allowed schedule change: %v", err)
+	}
+	if !strings.Contains(strings.Join(r.Notes, ";"), "schedule changed") {
+		t.Errorf("notes %q, want the schedule change noted", r.Notes)
+	}
+}

@@ -95,6 +95,9 @@ func (p Problem) Validate() error {
 	if present == 0 {
 		return fmt.Errorf("ufm: no samples (every count is 0)")
 	}
+	if _, err := p.numSamples(); err != nil {
+		return err
+	}
 	for _, l := range []struct {
 		name     string
 		v        float64
@@ -131,13 +134,46 @@ func (p Problem) Multiplicities() []int {
 	return ms
 }
 
-// NumSamples is N: sum_m n_m C(K, m), or the sum of the set counts.
+// NumSamples is N: sum_m n_m C(K, m) (binomial coefficients, no enumeration of
+// the label sets), or the sum of the set counts. Validate checks that it fits
+// an int; for a problem that fails that check NumSamples is meaningless.
 func (p Problem) NumSamples() int {
-	n := 0
-	for _, sc := range p.setCounts() {
-		n += sc.N
-	}
+	n, _ := p.numSamples()
 	return n
+}
+
+// numSamples is NumSamples with every product and sum checked for overflow.
+func (p Problem) numSamples() (int, error) {
+	n := 0
+	add := func(v int, what string) error {
+		if v < 0 || n > math.MaxInt-v {
+			return fmt.Errorf("ufm: the number of samples N overflows an int (at %s)", what)
+		}
+		n += v
+		return nil
+	}
+	for _, sc := range p.SetCounts {
+		if err := add(sc.N, "label set "+sc.Set.Key()); err != nil {
+			return 0, err
+		}
+	}
+	for _, m := range slices.Sorted(maps.Keys(p.Counts)) {
+		nm := p.Counts[m]
+		if nm <= 0 {
+			continue
+		}
+		c, err := labelset.CheckedBinomial(p.K, m)
+		if err != nil {
+			return 0, fmt.Errorf("ufm: multiplicity %d: %w", m, err)
+		}
+		if c > 0 && nm > math.MaxInt/c {
+			return 0, fmt.Errorf("ufm: n_%d C(%d, %d) = %d x %d samples overflows an int", m, p.K, m, nm, c)
+		}
+		if err := add(nm*c, fmt.Sprintf("multiplicity %d", m)); err != nil {
+			return 0, err
+		}
+	}
+	return n, nil
 }
 
 // Samples lists the label set of every sample, in the order used throughout the
@@ -186,17 +222,72 @@ func (p Problem) Balanced() (Problem, error) {
 	if len(p.SetCounts) == 0 {
 		return p, nil
 	}
-	st, err := labelset.Count(p.K, p.Samples())
-	if err != nil {
-		return Problem{}, err
-	}
-	counts, err := st.PerSetCount(true)
+	counts, err := balancedCounts(p.K, p.setCounts())
 	if err != nil {
 		return Problem{}, fmt.Errorf("%w: %w", ErrNoClosedForm, err)
 	}
 	q := p
 	q.Counts, q.SetCounts = counts, nil
 	return q, nil
+}
+
+// balancedCounts returns n_m per present multiplicity when the set counts (sets
+// with samples, sorted) list every set of each present multiplicity with one
+// common count; the error names the sets breaking balance (the most common
+// count is taken as n_m) and the missing ones. It works from the counts
+// (labelset.CheckedBinomial), never enumerating samples, and lists missing
+// sets only when there are few sets of that size.
+func balancedCounts(k int, sets []SetCount) (map[int]int, error) {
+	byM := map[int][]SetCount{}
+	for _, sc := range sets {
+		byM[len(sc.Set)] = append(byM[len(sc.Set)], sc)
+	}
+	out := map[int]int{}
+	var problems []string
+	for _, m := range slices.Sorted(maps.Keys(byM)) {
+		listed := byM[m]
+		freq := map[int]int{}
+		for _, sc := range listed {
+			freq[sc.N]++
+		}
+		nm, best := 0, -1
+		for c, f := range freq {
+			if f > best || (f == best && c > nm) {
+				nm, best = c, f
+			}
+		}
+		out[m] = nm
+		for _, sc := range listed {
+			if sc.N != nm {
+				problems = append(problems, fmt.Sprintf("%v has %d samples, most sets of size %d have %d", sc.Set, sc.N, m, nm))
+			}
+		}
+		all, err := labelset.CheckedBinomial(k, m)
+		if err != nil || len(listed) != all {
+			msg := fmt.Sprintf("%d of the C(%d, %d) sets of size %d are missing", max(all-len(listed), 0), k, m, m)
+			if err == nil && all <= 1<<12 {
+				present := map[string]bool{}
+				for _, sc := range listed {
+					present[sc.Set.Key()] = true
+				}
+				var missing []string
+				for _, s := range labelset.All(k, m) {
+					if !present[s.Key()] && len(missing) < 8 {
+						missing = append(missing, s.String())
+					}
+				}
+				msg += ": " + strings.Join(missing, "; ")
+			}
+			problems = append(problems, msg)
+		}
+	}
+	if len(problems) > 0 {
+		if len(problems) > 8 {
+			problems = append(problems[:8], fmt.Sprintf("and %d more", len(problems)-8))
+		}
+		return nil, fmt.Errorf("not balanced within each multiplicity: %s", strings.Join(problems, "; "))
+	}
+	return out, nil
 }
 
 // ParseSetCounts reads counts per label set written as "0:50,1:5,0+1:3" (label set

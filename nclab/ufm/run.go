@@ -39,7 +39,13 @@ func (t *Trainer) TrainFrom(x0 Point) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return run.result, nil
+	res := run.result
+	res.Notes = slices.Clone(t.notes)
+	if res.Converged && mat.Norm(res.W, 2) == 0 && mat.Norm(res.H, 2) == 0 && (t.optimum == nil || !t.optimum.Trivial) {
+		res.Converged, res.Stop = false, "Saddle"
+		res.Notes = append(res.Notes, "stopped at W = H = 0: the gradient vanishes there, but it is a saddle, not the optimum (start from a nonzero point)")
+	}
+	return res, nil
 }
 
 // trainRun is the state of one Train call.

@@ -261,6 +261,7 @@ func binomial(n, r int) float64 {
 	if r < 0 || r > n {
 		return 0
 	}
+	r = min(r, n-r)
 	c := 1.0
 	for i := 1; i <= r; i++ {
 		c = c * float64(n-r+i) / float64(i)

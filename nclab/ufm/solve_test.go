@@ -2,6 +2,7 @@ package ufm
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -191,5 +192,79 @@ func TestProblemValidate(t *testing.T) {
 	c, err := ParseCounts("1:5, 2:2,3:1")
 	if err != nil || c[1] != 5 || c[2] != 2 || c[3] != 1 || len(c) != 3 {
 		t.Errorf("ParseCounts = %v, %v", c, err)
+	}
+}
+
+// TestHostileCounts: the closed form works from counts per multiplicity, so
+// K = 40 with multiplicity 20 (C(40, 20) = 137,846,528,820 label sets) solves
+// without enumerating them; a sample count past an int is an error; the
+// trainer refuses a size it cannot hold, an init scale of 0, and notes a d
+// below Theorem 1's assumption.
+func TestHostileCounts(t *testing.T) {
+	p := Problem{K: 40, Counts: map[int]int{20: 1}, LambdaW: 1e-12, LambdaH: 1e-12, LambdaB: 1e-3}
+	opt, err := p.Solve()
+	if err != nil || p.NumSamples() != 137846528820 || math.IsNaN(opt.Objective) {
+		t.Fatalf("K = 40, m = 20: N = %d, %+v, %v", p.NumSamples(), opt, err)
+	}
+	if _, err := NewTrainer(nil, p, DefaultTrainConfig(41)); err == nil || !strings.Contains(err.Error(), "N = 137846528820 samples") {
+		t.Errorf("training K = 40, m = 20: error %v, want a size refusal naming N", err)
+	}
+	for _, counts := range []map[int]int{{33: 2}, {1: 1, 33: 1 << 40}, {30: math.MaxInt / 2, 31: math.MaxInt / 2}} {
+		q := Problem{K: 66, Counts: counts, LambdaW: 1e-3, LambdaH: 1e-3}
+		if err := q.Validate(); err == nil || !strings.Contains(err.Error(), "overflows") {
+			t.Errorf("counts %v of K = 66: error %v, want an overflow", counts, err)
+		}
+	}
+	if err := (Problem{K: 70, Counts: map[int]int{35: 1}, LambdaW: 1, LambdaH: 1}).Validate(); err == nil || !strings.Contains(err.Error(), "overflows") {
+		t.Errorf("C(70, 35) samples: error %v, want an overflow", err)
+	}
+	small := Problem{K: 4, Counts: map[int]int{1: 2, 2: 1}, LambdaW: 1e-2, LambdaH: 1e-2, LambdaB: 1e-2}
+	cfg := DefaultTrainConfig(6)
+	cfg.InitScale = 0
+	if _, err := NewTrainer(testBackend(t), small, cfg); err == nil || !strings.Contains(err.Error(), "saddle") {
+		t.Errorf("init scale 0: error %v, want a refusal naming the saddle", err)
+	}
+	cfg = DefaultTrainConfig(2)
+	cfg.MaxSteps = 50
+	tr, err := NewTrainer(testBackend(t), small, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.Train(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Notes) == 0 || !strings.Contains(res.Notes[0], "Theorem 1 does not apply") {
+		t.Errorf("d = 2 < K - 1 = 3: notes %q, want one saying Theorem 1 does not apply", res.Notes)
+	}
+	// A start at the saddle by hand: zero gradient in W and H, reported as such.
+	x0 := small.InitialPoint(6, 0.1, 1)
+	x0.W.Zero()
+	x0.H.Zero()
+	cfg = DefaultTrainConfig(6)
+	tr, err = NewTrainer(testBackend(t), small, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = tr.TrainFrom(x0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Converged || res.Stop != "Saddle" {
+		t.Errorf("from W = H = 0: converged %v, stop %q, want not converged, stop Saddle", res.Converged, res.Stop)
+	}
+}
+
+// TestNumSamplesFromBinomials: N from binomial coefficients equals the number
+// of enumerated samples.
+func TestNumSamplesFromBinomials(t *testing.T) {
+	for _, p := range []Problem{
+		{K: 4, Counts: map[int]int{1: 3, 2: 2, 4: 1}},
+		{K: 7, Counts: map[int]int{1: 1, 3: 5, 6: 2}},
+		{K: 12, Counts: map[int]int{6: 1}},
+	} {
+		if got, want := p.NumSamples(), len(p.Samples()); got != want {
+			t.Errorf("K = %d, counts %v: N = %d, %d samples enumerated", p.K, p.Counts, got, want)
+		}
 	}
 }

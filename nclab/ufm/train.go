@@ -98,6 +98,10 @@ func DefaultTrainConfig(dim int) TrainConfig {
 		MaxSteps: 100000, GradTol: 1e-9, InitScale: 0.1, TrackEvery: 100}
 }
 
+// Validate reports the first thing wrong with c for problem p (NewTrainer
+// calls it): a value out of range, or a size the trainer cannot hold.
+func (c TrainConfig) Validate(p Problem) error { return c.validate(p) }
+
 func (c TrainConfig) validate(p Problem) error {
 	switch {
 	case c.Dim < 1:
@@ -106,16 +110,41 @@ func (c TrainConfig) validate(p Problem) error {
 		return fmt.Errorf("ufm: dtype %s, want float32 or float64", c.DType)
 	case c.Method != GradientDescent && c.Method != LBFGS:
 		return fmt.Errorf("ufm: unknown method %d", int(c.Method))
-	case c.Method == GradientDescent && !(c.LearningRate > 0):
-		return fmt.Errorf("ufm: learning rate %v, want > 0", c.LearningRate)
-	case c.Momentum < 0 || c.Momentum >= 1:
+	case c.Method == GradientDescent && (!(c.LearningRate > 0) || math.IsInf(c.LearningRate, 0)):
+		return fmt.Errorf("ufm: learning rate %v, want a finite value > 0", c.LearningRate)
+	case !(c.Momentum >= 0 && c.Momentum < 1):
 		return fmt.Errorf("ufm: momentum %v outside [0, 1)", c.Momentum)
 	case c.MaxSteps < 0 || c.TrackEvery < 0:
 		return fmt.Errorf("ufm: max steps %d and track-every %d must be >= 0", c.MaxSteps, c.TrackEvery)
 	case c.Metrics && !slices.Contains(p.Multiplicities(), 1):
 		return fmt.Errorf("ufm: collapse metrics need multiplicity-1 samples (class means), and the counts have none")
-	case !(c.GradTol >= 0) || !(c.InitScale >= 0) || !(c.StopGap >= 0):
-		return fmt.Errorf("ufm: grad tolerance %v, stop gap %v and init scale %v must be >= 0", c.GradTol, c.StopGap, c.InitScale)
+	case !(c.GradTol >= 0) || !(c.InitScale >= 0) || !(c.StopGap >= 0) || math.IsInf(c.GradTol+c.InitScale+c.StopGap, 0):
+		return fmt.Errorf("ufm: grad tolerance %v, stop gap %v and init scale %v must be >= 0 (init scale finite)", c.GradTol, c.StopGap, c.InitScale)
+	case c.InitScale == 0:
+		return fmt.Errorf("ufm: init scale 0 starts at W = H = 0, a critical point (a strict saddle unless the optimum is trivial, METHOD.md §3) that gradient methods never leave: want > 0")
+	}
+	n, k := p.NumSamples(), p.K
+	if n > maxTrainValues/(c.Dim+k) {
+		return fmt.Errorf("ufm: N = %d samples with d = %d and K = %d need H (N x d) and the targets (N x K), %d values in all, more than the trainer holds (%d): use fewer samples per set",
+			n, c.Dim, k, int64(n)*int64(c.Dim+k), maxTrainValues)
+	}
+	return nil
+}
+
+// maxTrainValues bounds N (d + K), the entries of H and of the targets the
+// trainer allocates (2^27: 1 GiB in float64).
+const maxTrainValues = 1 << 27
+
+// dimensionNotes says when d is below the theorems' assumptions (METHOD.md §3:
+// Theorem 1 for d >= K, Theorem 2 for d > K).
+func (c TrainConfig) dimensionNotes(k int) []string {
+	switch {
+	case c.Dim < k-1:
+		return []string{fmt.Sprintf("d = %d < K - 1 = %d: Theorem 1 does not apply (it assumes d >= K): its optimum needs W to be a simplex ETF of rank K - 1, which does not fit in d dimensions, so the closed form is out of reach and converged means only a small gradient", c.Dim, k-1)}
+	case c.Dim < k:
+		return []string{fmt.Sprintf("d = %d < K = %d: below Theorem 1's assumption d >= K (the simplex ETF still fits in K - 1 dimensions), and Theorem 2 (d > K) does not apply: a converged run may sit at a non-global critical point", c.Dim, k)}
+	case c.Dim == k:
+		return []string{fmt.Sprintf("d = K = %d: Theorem 2 (every local minimum is global) assumes d > K", k)}
 	}
 	return nil
 }
@@ -139,8 +168,12 @@ type Record struct {
 type Result struct {
 	Point
 	Record
-	// Converged is true when the gradient norm reached GradTol within MaxSteps.
+	// Converged is true when the gradient norm reached GradTol within MaxSteps,
+	// away from the saddle W = H = 0 (unless the optimum is trivial).
 	Converged bool `json:"converged"`
+	// Notes say when the theorems' assumptions do not hold (d too small) or
+	// training stopped at the saddle W = H = 0.
+	Notes []string `json:"notes,omitempty"`
 	// Stop says why training ended: "GradientThreshold", "ObjectiveGap", "MaxSteps" or
 	// the optimiser's status or error (L-BFGS).
 	Stop       string   `json:"stop"`
@@ -248,6 +281,7 @@ type Trainer struct {
 	optimum *Optimum
 	// noClosedForm is Solve's error when the counts have no closed form (optimum nil).
 	noClosedForm error
+	notes        []string // TrainConfig.dimensionNotes, copied into every Result
 	samples      []labelset.Set
 	targets      *tensors.Tensor
 	// valueAndGradient: (W, H, b, Y) -> (f, dW, dH, db, ||grad||).
@@ -280,7 +314,7 @@ func NewTrainer(backend compute.Backend, p Problem, config TrainConfig) (*Traine
 	} else if err != nil {
 		return nil, err
 	}
-	t := &Trainer{backend: backend, problem: p, config: config, optimum: o, noClosedForm: noClosedForm}
+	t := &Trainer{backend: backend, problem: p, config: config, optimum: o, noClosedForm: noClosedForm, notes: config.dimensionNotes(p.K)}
 	sets := p.Samples()
 	t.samples = sets
 	y := make([]float64, len(sets)*p.K)

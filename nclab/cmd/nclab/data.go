@@ -3,12 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nclab/nclab/data"
@@ -25,10 +25,7 @@ const dataUsage = `usage:
   nclab data fetch --dataset cifar10-mlab|svhn|coco --to DIR`
 
 func runData(args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return errors.New("missing subcommand\n" + dataUsage)
-	}
-	switch args[0] {
+	switch a0(args) {
 	case "build":
 		return runDataBuild(args[1:], stdout)
 	case "stats":
@@ -38,12 +35,11 @@ func runData(args []string, stdout io.Writer) error {
 	case "fetch":
 		return runDataFetch(args[1:], stdout)
 	}
-	return fmt.Errorf("unknown subcommand %q\n%s", args[0], dataUsage)
+	return subcommandHelp(args, dataUsage, stdout)
 }
 
 func runDataBuild(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("data build", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	var r data.Recipe
 	var out, trainCounts, testCounts string
 	var asJSON bool
@@ -57,14 +53,14 @@ func runDataBuild(args []string, stdout io.Writer) error {
 	fs.StringVar(&trainCounts, "train-counts", "", "per-set training counts by multiplicity, e.g. 1:3100,2:200,3:20 (default: the preset's)")
 	fs.StringVar(&testCounts, "test-counts", "", "per-set test counts by multiplicity, e.g. 1:800,2:50 (default: the preset's)")
 	fs.BoolVar(&asJSON, "json", false, "print the statistics as JSON")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if r.Dataset == "" {
-		return errors.New("--dataset is required (one of " + strings.Join(data.Datasets, ", ") + ")")
+		return usagef("--dataset is required (one of %s)", strings.Join(data.Datasets, ", "))
+	}
+	if !slices.Contains(data.Datasets, r.Dataset) {
+		return usagef("--dataset %q: want one of %s", r.Dataset, strings.Join(data.Datasets, ", "))
 	}
 	if trainCounts != "" || testCounts != "" {
 		c, err := data.PresetCounts(r.Dataset, r.Preset)
@@ -73,12 +69,12 @@ func runDataBuild(args []string, stdout io.Writer) error {
 		}
 		if trainCounts != "" {
 			if c.Train, err = data.ParseCounts(trainCounts); err != nil {
-				return err
+				return usagef("--train-counts: %w", err)
 			}
 		}
 		if testCounts != "" {
 			if c.Test, err = data.ParseCounts(testCounts); err != nil {
-				return err
+				return usagef("--test-counts: %w", err)
 			}
 		}
 		r.Counts = &c
@@ -116,9 +112,8 @@ func runDataBuild(args []string, stdout io.Writer) error {
 
 func runDataStats(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("data stats", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	asJSON := fs.Bool("json", false, "print JSON (keys classes, image_shape, train, test; each split with total, by_multiplicity, by_set, sha256)")
-	dir, err := dataParseWithDir(fs, args)
+	dir, err := dataParseWithDir(fs, args, stdout)
 	if err != nil {
 		return err
 	}
@@ -139,17 +134,19 @@ func runDataStats(args []string, stdout io.Writer) error {
 
 func runDataSheet(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("data sheet", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	pngPath := fs.String("png", "", "write the contact sheet to this PNG file (required)")
 	split := fs.String("split", "train", "train or test")
 	per := fs.Int("per", 8, "images per multiplicity")
 	seed := fs.Int64("seed", 0, "seed of the sample")
-	dir, err := dataParseWithDir(fs, args)
+	dir, err := dataParseWithDir(fs, args, stdout)
 	if err != nil {
 		return err
 	}
 	if *pngPath == "" {
-		return errors.New("--png FILE is required")
+		return usagef("--png FILE is required")
+	}
+	if *per < 1 || *per > maxSheetPer {
+		return usagef("--per %d: want 1 to %d images per multiplicity", *per, maxSheetPer)
 	}
 	train, test, _, err := data.ReadDir(dir)
 	if err != nil {
@@ -161,33 +158,44 @@ func runDataSheet(args []string, stdout io.Writer) error {
 	case "test":
 		s = test
 	default:
-		return fmt.Errorf("--split %q: want train or test", *split)
+		return usagef("--split %q: want train or test", *split)
 	}
-	f, err := os.Create(*pngPath)
+	// Written to a temporary name and renamed: a failure leaves no PNG behind.
+	f, err := os.CreateTemp(filepath.Dir(*pngPath), "."+filepath.Base(*pngPath)+".tmp-*")
 	if err != nil {
 		return err
 	}
-	if err := data.WriteContactSheet(f, s, data.SampleIndices(s, *per, *seed), data.SheetOptions{Columns: *per}); err != nil {
-		f.Close()
-		return err
+	err = f.Chmod(0o644)
+	if err == nil {
+		err = data.WriteContactSheet(f, s, data.SampleIndices(s, *per, *seed), data.SheetOptions{Columns: *per})
 	}
-	if err := f.Close(); err != nil {
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), *pngPath)
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return err
 	}
 	fmt.Fprintf(stdout, "contact sheet of %s written to %s\n", s.Name, *pngPath)
 	return nil
 }
 
+// maxSheetPer bounds --per, which sets both the columns and the images per
+// multiplicity of a contact sheet.
+const maxSheetPer = 64
+
 func runDataFetch(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("data fetch", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	dataset := fs.String("dataset", "", "dataset whose official archives to download: cifar10-mlab, svhn, coco")
 	to := fs.String("to", "", "folder to download and unpack into (then pass it as --source)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
 	}
 	if *dataset == "" || *to == "" {
-		return errors.New("--dataset and --to are required")
+		return usagef("--dataset and --to are required")
 	}
 	dir, err := data.Fetch(context.Background(), *dataset, *to, stdout)
 	if err != nil {
@@ -198,19 +206,16 @@ func runDataFetch(args []string, stdout io.Writer) error {
 }
 
 // dataParseWithDir parses flags that may come before or after one positional folder.
-func dataParseWithDir(fs *flag.FlagSet, args []string) (string, error) {
-	if err := fs.Parse(args); err != nil {
+func dataParseWithDir(fs *flag.FlagSet, args []string, stdout io.Writer) (string, error) {
+	if err := parseFlags(fs, args, stdout, true); err != nil {
 		return "", err
 	}
 	if fs.NArg() == 0 {
-		return "", errors.New("missing folder argument (a folder written by nclab data build --out DIR)")
+		return "", usagef("missing folder argument (a folder written by nclab data build --out DIR)")
 	}
 	dir := fs.Arg(0)
-	if err := fs.Parse(fs.Args()[1:]); err != nil {
+	if err := parseFlags(fs, fs.Args()[1:], stdout, false); err != nil {
 		return "", err
-	}
-	if fs.NArg() > 0 {
-		return "", fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	return dir, nil
 }

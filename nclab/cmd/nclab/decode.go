@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/nclab/nclab/nclab/decode"
 	"github.com/nclab/nclab/nclab/multilabel"
 	"github.com/nclab/nclab/nclab/tables"
+	"github.com/nclab/nclab/nclab/train"
 )
 
 func init() {
@@ -44,7 +46,6 @@ type decodeFLOPsJSON struct {
 
 func runDecode(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("decode", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	defaults := decode.DefaultOvAOptions()
 	var dirs []string
 	fs.Func("run", "run directory of `nclab train --out` (train/test features and labels .npy); repeat for a table over several runs", func(v string) error {
@@ -68,28 +69,36 @@ func runDecode(args []string, stdout io.Writer) error {
 	fs.Float64Var(&opts.OvA.HoldoutFraction, "holdout", defaults.HoldoutFraction, "OvA tuned: share of the training set held out to tune the threshold")
 	seed := fs.Int64("seed", int64(defaults.Seed), "OvA tuned: seed of the held-out split")
 	asJSON := fs.Bool("json", false, "print one JSON object per run (an array for several runs): onn, ova, ova_tuned, each with the keys of nclab evaluate plus flops")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	if len(pairs) > 0 {
 		if len(dirs) > 0 {
-			return errors.New("give either --run (Table 1) or --table2 (Table 2), not both")
+			return usagef("give either --run (Table 1) or --table2 (Table 2), not both")
 		}
 		return printTable2(pairs, *asJSON, stdout)
 	}
 	if len(dirs) == 0 {
-		return errors.New("--run DIR is required")
+		return usagef("--run DIR is required")
 	}
 	if *seed < 0 {
-		return fmt.Errorf("--seed %d, want >= 0", *seed)
+		return usagef("--seed %d, want >= 0", *seed)
+	}
+	o := opts.OvA
+	switch {
+	case !(o.TargetLoss >= 0) || math.IsInf(o.TargetLoss, 0):
+		return usagef("--target-loss %v: want a finite value >= 0", o.TargetLoss)
+	case o.MaxIterations < 1:
+		return usagef("--max-iter %d: want >= 1", o.MaxIterations)
+	case !(o.L2 >= 0) || math.IsInf(o.L2, 0):
+		return usagef("--l2 %v: want a finite value >= 0", o.L2)
+	case !(o.HoldoutFraction > 0 && o.HoldoutFraction < 1):
+		return usagef("--holdout %v: want a holdout fraction in (0, 1)", o.HoldoutFraction)
 	}
 	opts.OvA.Seed = uint64(*seed)
 	var err error
 	if opts.Metric, err = decode.ParseMetric(*metricName); err != nil {
-		return err
+		return usageError{err}
 	}
 	backend, err := nclab.NewBackend()
 	if err != nil {
@@ -98,6 +107,10 @@ func runDecode(args []string, stdout io.Writer) error {
 	table := tables.Table1{Title: "Decoders on frozen features: F1 = sample F1; GFLOPs = fit + test prediction (OvA: head training)"}
 	var objects []map[string]any
 	for _, dir := range dirs {
+		name, err := runDatasetName(dir)
+		if err != nil {
+			return err
+		}
 		run, err := decode.ReadRun(dir)
 		if err != nil {
 			return err
@@ -107,7 +120,7 @@ func runDecode(args []string, stdout io.Writer) error {
 			return fmt.Errorf("run %s: %w", dir, err)
 		}
 		objects = append(objects, decodeJSON(dir, run, c))
-		table.Rows = append(table.Rows, tables.Table1Rows(runDatasetName(dir), c)...)
+		table.Rows = append(table.Rows, tables.Table1Rows(name, c)...)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -144,23 +157,17 @@ func decodeJSON(dir string, run *decode.Run, c *decode.Comparison) map[string]an
 	return out
 }
 
-// printTable2 scores each learned/ETF pair of run directories as a Table 2 row.
+// printTable2 scores each learned/ETF pair of run directories as a Table 2 row
+// (tables.Table2RowFromRuns: a pair that is swapped, repeated or mismatched is
+// refused).
 func printTable2(pairs [][2]string, asJSON bool, stdout io.Writer) error {
 	table := tables.Table2{Title: "Learned vs frozen ETF head: IoU = softmax mass on the true set; Jaccard of the ONN prediction"}
 	for _, p := range pairs {
-		learned, err := tables.HeadResultFromRun(p[0])
+		row, err := tables.Table2RowFromRuns(p[0], p[1])
 		if err != nil {
 			return err
 		}
-		fixed, err := tables.HeadResultFromRun(p[1])
-		if err != nil {
-			return err
-		}
-		s := readRunSummary(p[0])
-		if s.Dataset == "" {
-			s.Dataset = filepath.Base(filepath.Clean(p[0]))
-		}
-		table.Rows = append(table.Rows, tables.Table2Row{Dataset: s.Dataset, Architecture: s.Arch, Learned: learned, ETF: fixed})
+		table.Rows = append(table.Rows, row)
 	}
 	if asJSON {
 		type rowJSON struct {
@@ -181,37 +188,18 @@ func printTable2(pairs [][2]string, asJSON bool, stdout io.Writer) error {
 
 func colsOf(run *decode.Run) int { _, d := run.TrainFeatures.Dims(); return d }
 
-// runSummary is what the tables need from a run's summary.json (empty fields when it
-// is missing or unreadable).
-type runSummary struct {
-	Dataset, Arch, Head string
-}
-
-func readRunSummary(dir string) runSummary {
-	var s runSummary
-	if raw, err := os.ReadFile(filepath.Join(dir, "summary.json")); err == nil {
-		_ = json.Unmarshal(raw, &s) // a missing or odd summary only loses the names
+// runDatasetName names a run in Table 1: train.RunDir.Name, or the directory
+// name for a folder of arrays without summary.json (features from elsewhere).
+// A summary.json that cannot be read is an error.
+func runDatasetName(dir string) (string, error) {
+	if _, err := os.Stat(filepath.Join(dir, train.SummaryFile)); errors.Is(err, os.ErrNotExist) {
+		return filepath.Base(filepath.Clean(dir)), nil
 	}
-	s.Dataset = strings.TrimSuffix(s.Dataset, "/train")
-	return s
-}
-
-// runDatasetName names a run in Table 1: summary.json's dataset without its split
-// suffix ("mnist-mlab/quick/c10-S"), plus the architecture and a non-learned head, else
-// the directory name.
-func runDatasetName(dir string) string {
-	s := readRunSummary(dir)
-	if s.Dataset == "" {
-		return filepath.Base(filepath.Clean(dir))
+	r, err := train.OpenRun(dir)
+	if err != nil {
+		return "", err
 	}
-	name := s.Dataset
-	if s.Arch != "" {
-		name += ", " + s.Arch
-	}
-	if s.Head != "" && s.Head != "learned" {
-		name += " (" + s.Head + " head)"
-	}
-	return name
+	return r.Name(), nil
 }
 
 // meanFinite averages the finite values (an ONN margin is +Inf when training saw one set).

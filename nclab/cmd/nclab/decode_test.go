@@ -37,6 +37,9 @@ func writeToyRun(t *testing.T) string {
 			t.Fatal(err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(dir, "log.jsonl"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
@@ -112,11 +115,14 @@ func TestDecodeTableAndErrors(t *testing.T) {
 // 1000 and 800 save 20 %.
 func TestDecodeTable2(t *testing.T) {
 	learned, fixed := writeToyRun(t), writeToyRun(t)
-	for dir, params := range map[string]int{learned: 1000, fixed: 800} {
+	for dir, r := range map[string]struct {
+		head   string
+		params int
+	}{learned: {"learned", 1000}, fixed: {"etf", 800}} {
 		if err := npyfile.Write(filepath.Join(dir, "test_logits.npy"), []int{16, 3}, make([]float32, 48)); err != nil {
 			t.Fatal(err)
 		}
-		summary := fmt.Sprintf(`{"dataset":"toy/quick/train","arch":"mlp","trainable_parameters":%d}`, params)
+		summary := fmt.Sprintf(`{"dataset":"toy/quick/train","arch":"mlp","head":%q,"trainable_parameters":%d}`, r.head, r.params)
 		if err := os.WriteFile(filepath.Join(dir, "summary.json"), []byte(summary), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -133,8 +139,16 @@ func TestDecodeTable2(t *testing.T) {
 	if code := run([]string{"decode", "--table2", learned + "," + fixed, "--json"}, &out, &errb); code != 0 || !strings.Contains(out.String(), `"parameters_saved": 0.2`) {
 		t.Errorf("exit %d, JSON %s", code, out.String())
 	}
-	errb.Reset()
-	if code := run([]string{"decode", "--table2", learned}, &out, &errb); code == 0 || !strings.Contains(errb.String(), "LEARNED_DIR,ETF_DIR") {
-		t.Errorf("exit %d, stderr %q", code, errb.String())
+	for _, c := range []struct {
+		arg, want string
+	}{
+		{learned, "LEARNED_DIR,ETF_DIR"},
+		{fixed + "," + learned, "wrong order"},
+		{learned + "," + learned, "given as both runs"},
+	} {
+		errb.Reset()
+		if code := run([]string{"decode", "--table2", c.arg}, &out, &errb); code == 0 || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("--table2 %s: exit %d, stderr %q, want %q", c.arg, code, errb.String(), c.want)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,19 +19,15 @@ func init() {
 
 func runEvaluate(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	truthPath := fs.String("truth", "", "N x K true multi-hot labels (.npy, 0/1 of any dtype; no empty row)")
 	predPath := fs.String("pred", "", "N x K predicted multi-hot labels (.npy, 0/1 of any dtype; empty rows allowed)")
 	logitsPath := fs.String("logits", "", "N x K logits (.npy), optional: adds the softmax mass on the true set")
 	asJSON := fs.Bool("json", false, "print the scores as one JSON object")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if *truthPath == "" || *predPath == "" {
-		return errors.New("--truth and --pred are required")
+		return usagef("--truth and --pred are required")
 	}
 	truth, k, err := readLabelSets(*truthPath, "truth", false)
 	if err != nil {

@@ -23,12 +23,16 @@ func init() {
 	register(command{name: "ufm", summary: "unconstrained feature model: closed-form optimum (solve) or GoMLX training (train)", run: runUFM})
 }
 
+const ufmUsage = `usage:
+  nclab ufm solve --classes K --counts m:n,... | --set-counts SET:n,... [--lambda-w ...] [--json]
+  nclab ufm train --classes K --dim d --counts m:n,... | --set-counts SET:n,... [--json]
+("nclab help ufm solve" and "nclab help ufm train" list the flags)`
+
 func runUFM(args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "solve" && args[0] != "train") {
-		return errors.New(`want "ufm solve" or "ufm train" (add -h for flags)`)
+	if a0(args) != "solve" && a0(args) != "train" {
+		return subcommandHelp(args, ufmUsage, stdout)
 	}
 	fs := flag.NewFlagSet("ufm "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stdout)
 	k := fs.Int("classes", 0, "number of labels K (>= 2)")
 	counts := fs.String("counts", "", "samples per label set of each multiplicity, m:n_m pairs, e.g. 1:5,2:2,3:1")
 	setCounts := fs.String("set-counts", "", "instead of --counts: samples per label set, e.g. 0:50,1:5,0+1:3 (train runs without a closed form when unbalanced)")
@@ -59,33 +63,33 @@ func runUFM(args []string, stdout io.Writer) error {
 		trajectory = fs.String("trajectory", "", "write the trajectory as JSON lines to this file")
 		metrics = fs.Bool("metrics", true, "collapse metrics at the end (and in the trajectory); needs multiplicity 1")
 	}
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:], stdout, false); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
 	p := ufm.Problem{K: *k, LambdaW: *lw, LambdaH: *lh, LambdaB: *lb}
 	switch {
 	case *counts != "" && *setCounts != "":
-		return errors.New("give --counts or --set-counts, not both")
+		return usagef("give --counts or --set-counts, not both")
 	case *setCounts != "":
 		var err error
 		if p.SetCounts, err = ufm.ParseSetCounts(*k, *setCounts); err != nil {
-			return fmt.Errorf("--set-counts: %w", err)
+			return usagef("--set-counts: %w", err)
 		}
 	default:
 		var err error
 		if p.Counts, err = ufm.ParseCounts(*counts); err != nil {
-			return fmt.Errorf("--counts: %w", err)
+			return usagef("--counts: %w", err)
 		}
+	}
+	if err := p.Validate(); err != nil {
+		return usageError{err}
 	}
 	kind, err := loss.ParseKind(*lossName)
 	if err != nil {
-		return err
+		return usageError{err}
 	}
 	if kind != loss.KindPAL && kind != loss.KindPALNormalized {
-		return fmt.Errorf("--loss %s: the UFM closed form covers pal and pal-n only", *lossName)
+		return usagef("--loss %s: the UFM closed form covers pal and pal-n only", *lossName)
 	}
 	p.Normalized, p.SumLoss = kind == loss.KindPALNormalized, *sumLoss
 	opt, err := p.Solve()
@@ -101,7 +105,7 @@ func runUFM(args []string, stdout io.Writer) error {
 
 	cfg := ufm.DefaultTrainConfig(*dim)
 	if cfg.Method, err = ufm.ParseMethod(*method); err != nil {
-		return err
+		return usageError{err}
 	}
 	switch *dtype {
 	case "float32":
@@ -109,11 +113,14 @@ func runUFM(args []string, stdout io.Writer) error {
 	case "float64":
 		cfg.DType = dtypes.Float64
 	default:
-		return fmt.Errorf("--dtype %q, want float32 or float64", *dtype)
+		return usagef("--dtype %q, want float32 or float64", *dtype)
 	}
 	cfg.LearningRate, cfg.Momentum, cfg.Nesterov = *lr, *momentum, *nesterov
 	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery, cfg.Seed = *maxSteps, *gradTol, *initScale, *trackEvery, *seed
 	cfg.Metrics = *metrics && slices.Contains(p.Multiplicities(), 1)
+	if err := cfg.Validate(p); err != nil {
+		return usageError{err}
+	}
 	backend, err := nclab.NewBackend()
 	if err != nil {
 		return err
@@ -149,6 +156,9 @@ func runUFM(args []string, stdout io.Writer) error {
 			}
 		}
 	}
+	for _, n := range res.Notes {
+		fmt.Fprintf(tw, "note\t%s\n", n)
+	}
 	if res.Metrics != nil {
 		fmt.Fprintf(tw, "NC1 / NC2_W / NC2_H / NC3\t%.3e / %.3e / %.3e / %.3e\n", res.Metrics.NC1, res.Metrics.NC2W, res.Metrics.NC2H, res.Metrics.NC3)
 	}
@@ -176,12 +186,13 @@ type trainJSON struct {
 	FeatureError *float64        `json:"feature_error,omitempty"`
 	ClosedForm   *ufm.Optimum    `json:"closed_form,omitempty"`
 	NoClosedForm string          `json:"no_closed_form,omitempty"`
+	Notes        []string        `json:"notes,omitempty"` // d below the theorems' assumptions, or a stop at the saddle W = H = 0
 	Metrics      *collapse.JSON  `json:"metrics,omitempty"`
 }
 
 func trainSummary(res *ufm.Result, opt *ufm.Optimum, noClosedForm error) trainJSON {
 	out := trainJSON{Objective: res.Objective, Steps: res.Step, GradNorm: res.GradNorm, Converged: res.Converged,
-		Stop: res.Stop, Seconds: res.Seconds}
+		Stop: res.Stop, Seconds: res.Seconds, Notes: res.Notes}
 	if opt == nil || res.Distance == nil {
 		out.NoClosedForm = noClosedForm.Error()
 	} else {
