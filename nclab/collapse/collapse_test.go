@@ -1,6 +1,7 @@
 package collapse
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -491,4 +492,81 @@ func TestSubspaceSplitNullAnglesUndefined(t *testing.T) {
 			t.Errorf("m = %d: angle on a vanishing part %v, %v, want NaN", m, met.AngleNull[m], met2.AngleRow[m])
 		}
 	}
+}
+
+// TestExtremeScale: every metric is scale-invariant, so features multiplied by 1e160
+// or 1e-160 (whose squares overflow or underflow) give the metrics of the originals,
+// through Compute and the Accumulator; the means come back in the caller's units.
+func TestExtremeScale(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	n, d := f.features.Dims()
+	want, err := Compute(f.k, f.features, f.sets, f.w, f.b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := flatJSON(want.JSON())
+	for _, factor := range []float64{1e160, 1e-160, 1e300} {
+		var big mat.Dense
+		big.Scale(factor, f.features)
+		got, err := Compute(f.k, &big, f.sets, f.w, scaled(mat.NewVecDense(len(f.b), f.b), factor).RawMatrix().Data, nil)
+		if err != nil {
+			t.Fatalf("x %g: %v", factor, err)
+		}
+		acc, _ := NewAccumulator(f.k, d, nil)
+		for start := 0; start < n; start += 50 {
+			end := min(start+50, n)
+			if err := acc.Add(big.RawMatrix().Data[start*d:end*d], f.sets[start:end]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fromAcc, err := acc.Result(f.w, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			met  *Metrics
+		}{{"Compute", got}, {"Accumulator", fromAcc}} {
+			for key, w := range wantJSON {
+				g, ok := flatJSON(c.met.JSON())[key]
+				if key == ".ncc_agreement" && c.name == "Accumulator" {
+					continue // needs CountAgreement
+				}
+				if !ok || math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+					t.Errorf("x %g %s: %s = %v, unscaled %v", factor, c.name, key, g, w)
+				}
+			}
+			if r := c.met.ClassMeans.At(1, 2) / want.ClassMeans.At(1, 2) / factor; math.Abs(r-1) > 1e-12 {
+				t.Errorf("x %g %s: class mean not in the caller's units (ratio %v)", factor, c.name, r)
+			}
+		}
+	}
+	if _, err := Compute(f.k, f.features, f.sets, nil, nil, &Options{PinvRTol: math.NaN()}); err == nil || !strings.Contains(err.Error(), "PinvRTol = NaN") {
+		t.Errorf("NaN PinvRTol: %v", err)
+	}
+	if _, err := NewAccumulator(f.k, d, &Options{PinvRTol: -1}); err == nil {
+		t.Error("negative PinvRTol accepted")
+	}
+}
+
+// flatJSON flattens the numbers of a JSON form into "key.sub" -> value.
+func flatJSON(j JSON) map[string]float64 {
+	raw, _ := json.Marshal(j)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	out := map[string]float64{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case float64:
+			out[prefix] = v
+		case map[string]any:
+			for k, x := range v {
+				walk(prefix+"."+k, x)
+			}
+		}
+	}
+	walk("", m)
+	delete(out, ".pinv_rtol")
+	return out
 }

@@ -63,6 +63,7 @@ type Metrics struct {
 
 	opts      Options
 	lambdaMax float64 // largest eigenvalue of the multiplicity-1 Sigma_B
+	scale     float64 // the power of two the features were scaled by (0 or 1: none)
 }
 
 // withinFunc returns, for the label sets of multiplicity m and each column v_j of v

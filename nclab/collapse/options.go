@@ -1,5 +1,7 @@
 package collapse
 
+import "fmt"
+
 // DefaultPinvRTol is the default relative tolerance of pinv(Sigma_B): eigenvalues at or
 // below DefaultPinvRTol times the largest one count as zero.
 const DefaultPinvRTol = 1e-10
@@ -13,6 +15,14 @@ type Options struct {
 	// ReferenceCode switches on the reference code's quirks (see the package
 	// documentation): its global mean, uncentred NC2 on means, unclipped arccos.
 	ReferenceCode bool
+}
+
+// validate rejects a PinvRTol that is NaN, negative or at least 1.
+func (o *Options) validate() error {
+	if o != nil && !(o.PinvRTol >= 0 && o.PinvRTol < 1) {
+		return fmt.Errorf("collapse: Options.PinvRTol = %v, want 0 <= PinvRTol < 1 (0 for the default %g)", o.PinvRTol, DefaultPinvRTol)
+	}
+	return nil
 }
 
 func (o *Options) rtol() float64 {

@@ -40,7 +40,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 	if *biasPath != "" && *weightsPath == "" {
 		return errors.New("--bias needs --weights")
 	}
-	if *rtol <= 0 || *rtol >= 1 {
+	if !(*rtol > 0 && *rtol < 1) { // NaN too
 		return fmt.Errorf("--pinv-rtol %g, want 0 < rtol < 1", *rtol)
 	}
 	features, err := readFiniteMatrix(*featuresPath, "features")
