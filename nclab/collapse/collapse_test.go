@@ -570,3 +570,42 @@ func flatJSON(j JSON) map[string]float64 {
 	delete(out, ".pinv_rtol")
 	return out
 }
+
+// TestFieldMetricsClosedForm: at the Theorem 1 optimum CDNV is 0, the centred class
+// means are a simplex ETF, so every pair has ||u_k - u_l||^2 = 2K/(K-1) (uniformity
+// mean -log(2K/(K-1))/2, std 0), and W is aligned with them (NC3 CV 0).
+func TestFieldMetricsClosedForm(t *testing.T) {
+	const k, d = 5, 8
+	c := map[int]float64{1: 0.4, 2: 0.3}
+	w, rows, sets := collapsedData(k, d, map[int]int{1: 3, 2: 2}, c, 0)
+	met := computeRows(t, k, d, rows, sets, w, nil, nil)
+	if want := -math.Log(2*k/float64(k-1)) / 2; math.Abs(met.NC2Uniformity.Mean-want) > 1e-12 || met.NC2Uniformity.Std > 1e-7 {
+		t.Errorf("uniformity %+v, want mean %v, std 0", met.NC2Uniformity, want)
+	}
+	if met.CDNV != 0 || math.Abs(met.NC3UniformityCV) > 1e-12 {
+		t.Errorf("CDNV %v, NC3 CV %v, want 0", met.CDNV, met.NC3UniformityCV)
+	}
+}
+
+// TestSingleLabelOmitsMultiLabelKeys: with every label set of size 1 the JSON has no
+// nc_m, angle, gamma or subspace angles, and still has the rest.
+func TestSingleLabelOmitsMultiLabelKeys(t *testing.T) {
+	f := loadFixtures(t)["single_label"]
+	met, err := Compute(f.k, f.features, f.sets, f.w, f.b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(met.JSON())
+	var got map[string]any
+	json.Unmarshal(raw, &got)
+	for _, key := range []string{"nc_m", "angle", "angle_matched_deg", "angle_all_deg", "angle_by_count", "gamma", "angle_row", "angle_null"} {
+		if _, ok := got[key]; ok {
+			t.Errorf("single-label JSON has %q: %v", key, got[key])
+		}
+	}
+	for _, key := range []string{"nc1", "nc2_w", "nc3", "cdnv", "nc2_uniformity", "nc3_uniformity_cv", "nc1_row", "null_energy"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("single-label JSON lacks %q", key)
+		}
+	}
+}

@@ -5,7 +5,9 @@
 // Two ways in, same numbers:
 //
 //   - Compute(k, features, sets, w, b, opts) takes all features at once (an N x d
-//     matrix, as read from a .npy file) and makes two passes over them.
+//     matrix, as read from a .npy file) and makes a few passes over them;
+//     ComputeSource does the same over any re-readable Source (a .npy file streamed in
+//     chunks), with memory O(d) per label set plus one block of rows.
 //   - NewAccumulator(k, d, opts), then Add or AddFloat32 for each batch and Result(w, b)
 //     at the end, for features that arrive in batches (a training loop): memory is
 //     O(d^2) per multiplicity and O(d) per label set, whatever N is.
@@ -38,6 +40,29 @@
 //     Compute fills it when W is given; with an Accumulator, call
 //     Metrics.CountAgreement in a second pass over the data.
 //
+// # Field metrics (Metrics.CDNV, NC2Uniformity, NC3UniformityCV; METHOD.md §5)
+//
+// On the multiplicity-1 classes (the plain classes of single-label data), with mu_G
+// the mean of the multiplicity-1 features in both variants:
+//
+//   - CDNV = mean over pairs k < l of (s_k^2 + s_l^2) / (2 ||mu_k - mu_l||^2), with
+//     s_k^2 = mean over class k of ||h - mu_k||^2 (Galanti, György and Hutter 2022).
+//   - NC2Uniformity: mean and population std over pairs k < l of log(1/||u_k - u_l||),
+//     u_k = (mu_k - mu_G)/||mu_k - mu_G|| (hyperspherical uniformity, Liu et al. 2023;
+//     Wu and Papyan 2024); for a simplex ETF the std is 0 and the mean
+//     -log(2K/(K-1))/2.
+//   - NC3UniformityCV: population std / mean over k of cos(w_k, mu_k - mu_G) (uniform
+//     duality); NaN without W.
+//
+// The pairwise terms come from the K x K Gram matrix of the centred means
+// (||a - b||^2 = G_aa + G_bb - 2 G_ab, cos = G_ab / sqrt(G_aa G_bb)), so nothing of size
+// K^2 x d is ever formed; s_k^2 comes from per-set sums of ||h - shift||^2 around the
+// set's first sample, free of cancellation.
+//
+// With single-label data (every label set of size 1) the JSON form omits the
+// multi-label keys (nc_m, angle*, gamma, angle_row, angle_null) instead of printing
+// them empty.
+//
 // # Subspace split (Metrics.AngleRow, AngleNull, NC1Row, NullEnergy; METHOD.md §5)
 //
 // With W, P is the orthogonal projector onto the span of W's rows (rank WRank: the right
@@ -56,7 +81,11 @@
 //
 // # Numerics
 //
-// Everything is accumulated in float64. Collapse makes Sigma_W tiny next to the means,
+// Everything is accumulated in float64. Every metric is scale-invariant, so features
+// whose largest magnitude lies beyond 2^±400 (where squares overflow or underflow) are
+// first multiplied by a power of two, which is exact (Compute: chosen after a first
+// pass; Accumulator: by the first batch); the means in Metrics are returned in the
+// caller's units (TestExtremeScale: 1e160, 1e-160, 1e300). Collapse makes Sigma_W tiny next to the means,
 // so the within-class scatter is never formed as sum h h^T - N mu mu^T: Compute
 // subtracts the set means in its second pass, and the Accumulator accumulates around a
 // per-set shift (the set's first sample), removing sum_S t_S t_S^T/n_S for the shifted

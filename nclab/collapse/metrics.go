@@ -3,6 +3,7 @@ package collapse
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,14 @@ type Metrics struct {
 	Gamma        map[int]float64         // m >= 2
 
 	NCCAgreement float64
+
+	// The field's metrics on the multiplicity-1 classes (METHOD.md §5, "Field metrics"),
+	// with mu_G the mean of the multiplicity-1 features whatever the variant: CDNV (NaN
+	// when two class means coincide), NC2Uniformity (mean and population std of
+	// log(1/||u_k - u_l||)) and NC3UniformityCV (NaN without W).
+	CDNV            float64
+	NC2Uniformity   struct{ Mean, Std float64 }
+	NC3UniformityCV float64
 
 	// The subspace split (METHOD.md §5), with W only (NaN or nil maps without): P is
 	// the orthogonal projector onto the row space of W, of dimension WRank. AngleRow[m]
@@ -138,6 +147,14 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		floats.Scale(1/float64(n1), muG)
 	}
 	met.GlobalMean = muG
+
+	if opts.referenceCode() {
+		paperG := slices.Clone(muG)
+		floats.Scale(float64(n)/float64(n1), paperG)
+		met.fieldMetrics(singles, paperG, w)
+	} else {
+		met.fieldMetrics(singles, muG, w)
+	}
 
 	// NC1 and NC_m.
 	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0)
