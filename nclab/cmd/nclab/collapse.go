@@ -6,10 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/npyfile"
 	"gonum.org/v1/gonum/mat"
 )
@@ -21,8 +24,8 @@ func init() {
 func runCollapse(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("collapse", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	featuresPath := fs.String("features", "", "N x d features (.npy, float32 or float64)")
-	labelsPath := fs.String("labels", "", "N x K multi-hot labels (.npy, 0/1 of any dtype)")
+	featuresPath := fs.String("features", "", "N x d features (.npy, float16/32/64), streamed in chunks")
+	labelsPath := fs.String("labels", "", "N x K multi-hot labels (.npy, 0/1 of any dtype) or an N-vector of integer class indices (single-label)")
 	weightsPath := fs.String("weights", "", "K x d classifier W (.npy), optional")
 	biasPath := fs.String("bias", "", "K classifier bias b (.npy), optional, needs --weights")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
@@ -43,26 +46,26 @@ func runCollapse(args []string, stdout io.Writer) error {
 	if !(*rtol > 0 && *rtol < 1) { // NaN too
 		return fmt.Errorf("--pinv-rtol %g, want 0 < rtol < 1", *rtol)
 	}
-	features, err := readFiniteMatrix(*featuresPath, "features")
+	src, err := openFeatures(*featuresPath)
 	if err != nil {
 		return err
 	}
-	sets, k, err := readLabelSets(*labelsPath, "labels", false)
+	sets, k, err := streamLabelSets(*labelsPath)
 	if err != nil {
 		return err
 	}
-	n, d := features.Dims()
-	if len(sets) != n {
-		return fmt.Errorf("features %s has %d rows but labels %s has %d", *featuresPath, n, *labelsPath, len(sets))
+	if len(sets) != src.n {
+		return fmt.Errorf("features %s has %d rows but labels %s has %d", *featuresPath, src.n, *labelsPath, len(sets))
 	}
+	src.sets = sets
 	var w *mat.Dense
 	var b []float64
 	if *weightsPath != "" {
 		if w, err = readFiniteMatrix(*weightsPath, "weights"); err != nil {
 			return err
 		}
-		if r, c := w.Dims(); r != k || c != d {
-			return fmt.Errorf("weights %s is %d x %d, want K x d = %d x %d (K from the labels' columns, d from the features')", *weightsPath, r, c, k, d)
+		if r, c := w.Dims(); r != k || c != src.d {
+			return fmt.Errorf("weights %s is %d x %d, want K x d = %d x %d (K from the labels, d from the features' columns)", *weightsPath, r, c, k, src.d)
 		}
 	}
 	if *biasPath != "" {
@@ -73,7 +76,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 			return fmt.Errorf("bias %s has %d entries, want K = %d", *biasPath, len(b), k)
 		}
 	}
-	met, err := collapse.Compute(k, features, sets, w, b, &collapse.Options{PinvRTol: *rtol, ReferenceCode: *reference})
+	met, err := collapse.ComputeSource(k, src.d, src, w, b, &collapse.Options{PinvRTol: *rtol, ReferenceCode: *reference})
 	if err != nil {
 		return err
 	}
@@ -84,6 +87,170 @@ func runCollapse(args []string, stdout io.Writer) error {
 	}
 	printCollapse(stdout, met)
 	return nil
+}
+
+// featureChunk is how many feature rows are read at a time.
+const featureChunk = 1024
+
+// fileSource streams an N x d .npy feature file in chunks of featureChunk rows, once
+// per Scan, checking every value is finite; a Fortran-order file is read into memory.
+type fileSource struct {
+	path   string
+	n, d   int
+	sets   []labelset.Set
+	memory []float64 // the features, for a Fortran-order file only
+}
+
+func openFeatures(path string) (*fileSource, error) {
+	r, err := npyfile.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	if len(r.Shape) != 2 {
+		return nil, fmt.Errorf("features %s: shape %v, want a 2-D array", path, r.Shape)
+	}
+	if r.Rows == 0 || r.Cols == 0 {
+		return nil, fmt.Errorf("features %s: empty array of shape %v", path, r.Shape)
+	}
+	src := &fileSource{path: path, n: r.Rows, d: r.Cols}
+	if r.Fortran && r.Rows > 1 && r.Cols > 1 {
+		m, _, err := npyfile.ReadMatrix(path)
+		if err != nil {
+			return nil, err
+		}
+		src.memory = m.RawMatrix().Data
+	}
+	return src, nil
+}
+
+// Scan implements collapse.Source.
+func (s *fileSource) Scan(yield func(rows []float64, sets []labelset.Set) error) error {
+	if s.memory != nil {
+		return collapse.SliceSource{Rows: s.memory, Sets: s.sets, D: s.d}.Scan(yield)
+	}
+	r, err := npyfile.Open(s.path)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	if r.Rows != s.n || r.Cols != s.d {
+		return fmt.Errorf("features %s changed while being read: now %d x %d", s.path, r.Rows, r.Cols)
+	}
+	buf := make([]float64, featureChunk*s.d)
+	for start := 0; ; {
+		rows, err := r.Next(buf)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		chunk := buf[:rows*s.d]
+		for idx, v := range chunk {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("features %s: entry [%d, %d] is %v", s.path, start+idx/s.d, idx%s.d, v)
+			}
+		}
+		if err := yield(chunk, s.sets[start:start+rows]); err != nil {
+			return err
+		}
+		start += rows
+	}
+}
+
+// streamLabelSets reads labels as N label sets and returns K: an N x K 0/1 matrix of
+// any dtype (multi-hot), or an N-vector of integer class indices (single-label, K = the
+// largest index + 1). Rows are read in chunks; equal sets share their storage.
+func streamLabelSets(path string) ([]labelset.Set, int, error) {
+	r, err := npyfile.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer r.Close()
+	if r.Rows == 0 || r.Cols == 0 {
+		return nil, 0, fmt.Errorf("labels %s: empty array of shape %v", path, r.Shape)
+	}
+	if len(r.Shape) == 1 {
+		return classIndices(r, path)
+	}
+	if r.Fortran && r.Rows > 1 && r.Cols > 1 {
+		sets, k, err := readLabelSets(path, "labels", false)
+		return sets, k, err
+	}
+	k := r.Cols
+	sets := make([]labelset.Set, 0, r.Rows)
+	interned := map[string]labelset.Set{}
+	buf := make([]float64, max(1, (1<<20)/k)*k)
+	var s labelset.Set
+	for {
+		rows, err := r.Next(buf)
+		if err == io.EOF {
+			return sets, k, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range rows {
+			s = s[:0]
+			for c, v := range buf[i*k : (i+1)*k] {
+				switch v {
+				case 1:
+					s = append(s, c)
+				case 0:
+				default:
+					return nil, 0, fmt.Errorf("labels %s: entry [%d, %d] is %v, want 0 or 1", path, len(sets), c, v)
+				}
+			}
+			if len(s) == 0 {
+				return nil, 0, fmt.Errorf("labels %s: row %d has no label (every sample needs at least one)", path, len(sets))
+			}
+			sets = append(sets, intern(interned, s))
+		}
+	}
+}
+
+// classIndices reads a 1-D array of integer class indices.
+func classIndices(r *npyfile.Reader, path string) ([]labelset.Set, int, error) {
+	if kind := strings.TrimLeft(r.DType, "<>|="); kind[0] != 'i' && kind[0] != 'u' {
+		return nil, 0, fmt.Errorf("labels %s: a 1-D label array must hold integer class indices, got dtype %s", path, r.DType)
+	}
+	sets := make([]labelset.Set, 0, r.Rows)
+	interned := map[string]labelset.Set{}
+	buf := make([]float64, 1<<16)
+	k := 0
+	for {
+		rows, err := r.Next(buf)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, v := range buf[:rows] {
+			if v < 0 || v >= 1<<31 {
+				return nil, 0, fmt.Errorf("labels %s: entry %d is class %v, want an index in [0, 2^31)", path, len(sets), v)
+			}
+			c := int(v)
+			k = max(k, c+1)
+			sets = append(sets, intern(interned, labelset.Set{c}))
+		}
+	}
+	if k < 2 {
+		return nil, 0, fmt.Errorf("labels %s: every sample has class 0, want at least two classes", path)
+	}
+	return sets, k, nil
+}
+
+// intern returns the stored copy of s, storing a copy the first time.
+func intern(table map[string]labelset.Set, s labelset.Set) labelset.Set {
+	key := s.Key()
+	if t, ok := table[key]; ok {
+		return t
+	}
+	t := slices.Clone(s)
+	table[key] = t
+	return t
 }
 
 func printCollapse(stdout io.Writer, met *collapse.Metrics) {
@@ -99,6 +266,9 @@ func printCollapse(stdout io.Writer, met *collapse.Metrics) {
 	fmt.Fprintf(tw, "NC3 (Zhu, W M^T)\t%s\n", number(j.NC3))
 	fmt.Fprintf(tw, "NC3 (Papyan)\t%s\n", number(j.NC3Papyan))
 	fmt.Fprintf(tw, "NCC agreement\t%s\n", number(j.NCCAgreement))
+	fmt.Fprintf(tw, "CDNV\t%s\n", number(j.CDNV))
+	fmt.Fprintf(tw, "NC2 uniformity (log kernel)\tmean %s, std %s\n", number(j.NC2Uniformity.Mean), number(j.NC2Uniformity.Std))
+	fmt.Fprintf(tw, "NC3 uniform duality CV\t%s\n", number(j.NC3UniformityCV))
 	for _, m := range sortedKeys(met.Angle) {
 		fmt.Fprintf(tw, "angle ratio m=%d\t%s (%.3g° / %.3g°)\n", m, number(finitePtr(met.Angle[m])), met.AngleMatched[m], met.AngleAll[m])
 		for _, count := range sortedKeys(met.AngleByCount[m]) {
