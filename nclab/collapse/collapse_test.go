@@ -2,6 +2,7 @@ package collapse
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -607,5 +608,72 @@ func TestSingleLabelOmitsMultiLabelKeys(t *testing.T) {
 		if _, ok := got[key]; !ok {
 			t.Errorf("single-label JSON lacks %q", key)
 		}
+	}
+}
+
+// TestMatMulOption: with Options.MatMul (here a plain float32 loop) the large products
+// run through it, and the metrics agree with the float64 path to float32 accuracy; the
+// NCC agreement is the same count.
+func TestMatMulOption(t *testing.T) {
+	const k, d, perClass = 130, 260, 20
+	rng := rand.New(rand.NewPCG(3, 4))
+	means := make([]float64, k*d)
+	for i := range means {
+		means[i] = rng.NormFloat64()
+	}
+	var rows []float64
+	var sets []labelset.Set
+	for i := range k * perClass {
+		c := i % k
+		for j := range d {
+			rows = append(rows, means[c*d+j]+0.5*rng.NormFloat64())
+		}
+		sets = append(sets, labelset.Set{c})
+	}
+	w := mat.NewDense(k, d, nil)
+	for i := range k {
+		for j := range d {
+			w.Set(i, j, means[i*d+j]+0.8*rng.NormFloat64())
+		}
+	}
+	calls := 0
+	naive := func(x []float32, r, d int, v []float32, q int, out []float32) error {
+		calls++
+		for i := range r {
+			for j := range q {
+				var s float32
+				for l := range d {
+					s += x[i*d+l] * v[l*q+j]
+				}
+				out[i*q+j] = s
+			}
+		}
+		return nil
+	}
+	features := mat.NewDense(len(sets), d, rows)
+	exact, err := Compute(k, features, sets, w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := Compute(k, features, sets, w, nil, &Options{MatMul: naive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 {
+		t.Fatal("MatMul never called")
+	}
+	for name, pair := range map[string][2]float64{"NC1": {exact.NC1, fast.NC1}, "NC1Row": {exact.NC1Row, fast.NC1Row},
+		"NullEnergy": {exact.NullEnergy, fast.NullEnergy}, "NCCAgreement": {exact.NCCAgreement, fast.NCCAgreement}} {
+		if math.Abs(pair[0]-pair[1]) > 1e-5*math.Abs(pair[0]) {
+			t.Errorf("%s: float64 %v, MatMul %v", name, pair[0], pair[1])
+		}
+	}
+	if exact.NCCAgreement != fast.NCCAgreement {
+		t.Errorf("NCC agreement %v vs %v", exact.NCCAgreement, fast.NCCAgreement)
+	}
+	if _, err := Compute(k, features, sets, w, nil, &Options{MatMul: func([]float32, int, int, []float32, int, []float32) error {
+		return errors.New("device lost")
+	}}); err == nil || !strings.Contains(err.Error(), "device lost") {
+		t.Errorf("failing MatMul: %v", err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/nclab/nclab/nclab/labelset"
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -132,11 +131,11 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 			if filled == 0 {
 				return
 			}
-			bg := blas64.General{Rows: filled, Cols: d, Stride: d, Data: block[:filled*d]}
-			pg := blas64.General{Rows: filled, Cols: q, Stride: q, Data: proj[:filled*q]}
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, bg, vg, 0, pg)
+			if _, err := opts.product(block, filled, d, vg, proj); err != nil {
+				panic(sourceError{err})
+			}
 			for i := range filled {
-				for j, p := range pg.Data[i*q : (i+1)*q] {
+				for j, p := range proj[i*q : (i+1)*q] {
 					out[j] += p * p
 				}
 			}
@@ -266,26 +265,37 @@ func (met *Metrics) CountAgreement(features []float64, sets []labelset.Set, w *m
 	}
 	// Blocks of consecutive rows, multiplied in place; rows of other multiplicities
 	// are computed and skipped, which is cheaper than gathering the singles.
-	bothT := both.T()
+	bothT := mat.DenseCopyOf(both.T())
+	vg := bothT.RawMatrix()
+	var maxMean, maxW float64
+	for c := range k {
+		maxMean = max(maxMean, math.Sqrt(meanSq[c]))
+		maxW = max(maxW, floats.Norm(w.RawRowView(c), 2))
+	}
+	dots := make([]float64, projectionBlock*2*k)
+	exact := make([]float64, 2*k)
 	for start := 0; start < len(sets); start += projectionBlock {
 		end := min(start+projectionBlock, len(sets))
-		h := mat.NewDense(end-start, d, features[start*d:end*d])
-		var dots mat.Dense
-		dots.Mul(h, bothT)
+		fast, err := met.opts.product(features[start*d:end*d], end-start, d, vg, dots)
+		if err != nil {
+			return 0, 0, err
+		}
 		for r, s := range sets[start:end] {
 			if len(s) != 1 {
 				continue
 			}
 			total++
-			row := dots.RawRowView(r)
-			nearest, best := 0, 0
-			for c := range k {
-				// ||h - mu_c||^2 - ||h||^2 = ||mu_c||^2 - 2 h . mu_c
-				if meanSq[c]-2*row[c] < meanSq[nearest]-2*row[nearest] {
-					nearest = c
-				}
-				if logit(row, b, k, c) > logit(row, b, k, best) {
-					best = c
+			row := dots[r*2*k : (r+1)*2*k]
+			nearest, best, margin := choose(row, meanSq, b, k)
+			if fast {
+				// float32 scores: a near-tie is decided again in float64.
+				h := features[(start+r)*d : (start+r+1)*d]
+				hNorm := floats.Norm(h, 2)
+				if margin[0] < 1e-4*(hNorm*maxMean+maxMean*maxMean) || margin[1] < 1e-4*hNorm*maxW {
+					for c := range 2 * k {
+						exact[c] = floats.Dot(h, both.RawRowView(c))
+					}
+					nearest, best, _ = choose(exact, meanSq, b, k)
 				}
 			}
 			if nearest == best {
@@ -294,6 +304,27 @@ func (met *Metrics) CountAgreement(features []float64, sets []labelset.Set, w *m
 		}
 	}
 	return agree, total, nil
+}
+
+// choose returns, from a row of [mu . h, W h] scores, the nearest class mean
+// (||h - mu_c||^2 - ||h||^2 = ||mu_c||^2 - 2 h . mu_c), the classifier's argmax (ties
+// to the lowest class) and the gaps to the runners-up.
+func choose(row, meanSq, b []float64, k int) (nearest, best int, margin [2]float64) {
+	d0, d1 := math.Inf(1), math.Inf(1) // smallest and second-smallest distance
+	l0, l1 := math.Inf(-1), math.Inf(-1)
+	for c := range k {
+		if dist := meanSq[c] - 2*row[c]; dist < d0 {
+			d0, d1, nearest = dist, d0, c
+		} else if dist < d1 {
+			d1 = dist
+		}
+		if l := logit(row, b, k, c); l > l0 {
+			l0, l1, best = l, l0, c
+		} else if l > l1 {
+			l1 = l
+		}
+	}
+	return nearest, best, [2]float64{d1 - d0, l0 - l1}
 }
 
 // logit is (W h + b)_c from a row holding [mu . h, W h].

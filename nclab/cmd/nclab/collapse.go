@@ -11,6 +11,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/collapse"
 	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/npyfile"
@@ -31,6 +34,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	reference := fs.Bool("reference-code", false, "reproduce the reference code's quirks (its global mean, uncentred NC2 on means, unclipped arccos)")
 	rtol := fs.Float64("pinv-rtol", collapse.DefaultPinvRTol, "relative eigenvalue tolerance of pinv(Sigma_B)")
+	exact := fs.Bool("float64", false, "every product in float64 with gonum (slower on large inputs; by default large products run in float32 on GoMLX's SIMD backend)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,7 +80,16 @@ func runCollapse(args []string, stdout io.Writer) error {
 			return fmt.Errorf("bias %s has %d entries, want K = %d", *biasPath, len(b), k)
 		}
 	}
-	met, err := collapse.ComputeSource(k, src.d, src, w, b, &collapse.Options{PinvRTol: *rtol, ReferenceCode: *reference})
+	opts := &collapse.Options{PinvRTol: *rtol, ReferenceCode: *reference}
+	if !*exact {
+		mm, err := newMatMul()
+		if err != nil {
+			return err
+		}
+		defer mm.close()
+		opts.MatMul = mm.mul
+	}
+	met, err := collapse.ComputeSource(k, src.d, src, w, b, opts)
 	if err != nil {
 		return err
 	}
@@ -88,6 +101,42 @@ func runCollapse(args []string, stdout io.Writer) error {
 	printCollapse(stdout, met)
 	return nil
 }
+
+// matMul is collapse.Options.MatMul on the GoMLX backend of nclab.NewBackend (the
+// pure-Go one, with its AVX2/AVX-512 kernels, unless GOMLX_BACKEND names another).
+type matMul struct {
+	exec *graph.Exec
+}
+
+func newMatMul() (*matMul, error) {
+	backend, err := nclab.NewBackend()
+	if err != nil {
+		return nil, err
+	}
+	exec, err := graph.NewExec(backend, func(in []*graph.Node) []*graph.Node {
+		return []*graph.Node{graph.Einsum("nd,dq->nq", in[0], in[1])}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("collapse: building the matmul graph: %w", err)
+	}
+	return &matMul{exec: exec}, nil
+}
+
+func (m *matMul) mul(x []float32, rows, d int, v []float32, q int, out []float32) error {
+	xt := tensors.FromFlatDataAndDimensions(x, rows, d)
+	vt := tensors.FromFlatDataAndDimensions(v, d, q)
+	defer xt.MustFinalizeAll()
+	defer vt.MustFinalizeAll()
+	outs, err := m.exec.Exec(xt, vt)
+	if err != nil {
+		return err
+	}
+	defer outs[0].MustFinalizeAll()
+	tensors.MustConstFlatData(outs[0], func(p []float32) { copy(out, p) })
+	return nil
+}
+
+func (m *matMul) close() { m.exec.Finalize() }
 
 // featureChunk is how many feature rows are read at a time.
 const featureChunk = 1024

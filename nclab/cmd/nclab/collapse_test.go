@@ -276,3 +276,36 @@ func TestCollapseStreamsLargeFiles(t *testing.T) {
 		t.Errorf("float 1-D labels: exit %d, %s", code, errs)
 	}
 }
+
+// TestCollapseMatMul: the GoMLX float32 product agrees with gonum's float64 one.
+func TestCollapseMatMul(t *testing.T) {
+	mm, err := newMatMul()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mm.close()
+	const rows, d, q = 5, 7, 3
+	x := make([]float32, rows*d)
+	v := make([]float32, d*q)
+	for i := range x {
+		x[i] = float32(i%5) - 1.5
+	}
+	for i := range v {
+		v[i] = float32(i%3) + 0.25
+	}
+	out := make([]float32, rows*q)
+	if err := mm.mul(x, rows, d, v, q, out); err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		for j := range q {
+			var want float64
+			for l := range d {
+				want += float64(x[i*d+l]) * float64(v[l*q+j])
+			}
+			if math.Abs(float64(out[i*q+j])-want) > 1e-5*math.Max(1, math.Abs(want)) {
+				t.Errorf("out[%d, %d] = %v, want %v", i, j, out[i*q+j], want)
+			}
+		}
+	}
+}
