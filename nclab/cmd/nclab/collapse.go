@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -50,7 +49,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 	if !(*rtol > 0 && *rtol < 1) { // NaN too
 		return fmt.Errorf("--pinv-rtol %g, want 0 < rtol < 1", *rtol)
 	}
-	src, err := openFeatures(*featuresPath)
+	rows, err := featureRows(*featuresPath)
 	if err != nil {
 		return err
 	}
@@ -58,18 +57,21 @@ func runCollapse(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if len(sets) != src.n {
-		return fmt.Errorf("features %s has %d rows but labels %s has %d", *featuresPath, src.n, *labelsPath, len(sets))
+	if len(sets) != rows {
+		return fmt.Errorf("features %s has %d rows but labels %s has %d", *featuresPath, rows, *labelsPath, len(sets))
 	}
-	src.sets = sets
+	src, err := collapse.OpenNPY(*featuresPath, sets)
+	if err != nil {
+		return err
+	}
 	var w *mat.Dense
 	var b []float64
 	if *weightsPath != "" {
 		if w, err = readFiniteMatrix(*weightsPath, "weights"); err != nil {
 			return err
 		}
-		if r, c := w.Dims(); r != k || c != src.d {
-			return fmt.Errorf("weights %s is %d x %d, want K x d = %d x %d (K from the labels, d from the features' columns)", *weightsPath, r, c, k, src.d)
+		if r, c := w.Dims(); r != k || c != src.D {
+			return fmt.Errorf("weights %s is %d x %d, want K x d = %d x %d (K from the labels, d from the features' columns)", *weightsPath, r, c, k, src.D)
 		}
 	}
 	if *biasPath != "" {
@@ -89,7 +91,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 		defer mm.close()
 		opts.MatMul = mm.mul
 	}
-	met, err := collapse.ComputeSource(k, src.d, src, w, b, opts)
+	met, err := collapse.ComputeSource(k, src.D, src, w, b, opts)
 	if err != nil {
 		return err
 	}
@@ -138,74 +140,20 @@ func (m *matMul) mul(x []float32, rows, d int, v []float32, q int, out []float32
 
 func (m *matMul) close() { m.exec.Finalize() }
 
-// featureChunk is how many feature rows are read at a time.
-const featureChunk = 1024
-
-// fileSource streams an N x d .npy feature file in chunks of featureChunk rows, once
-// per Scan, checking every value is finite; a Fortran-order file is read into memory.
-type fileSource struct {
-	path   string
-	n, d   int
-	sets   []labelset.Set
-	memory []float64 // the features, for a Fortran-order file only
-}
-
-func openFeatures(path string) (*fileSource, error) {
+// featureRows checks the features file and returns its number of rows.
+func featureRows(path string) (int, error) {
 	r, err := npyfile.Open(path)
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer r.Close()
 	if len(r.Shape) != 2 {
-		return nil, fmt.Errorf("features %s: shape %v, want a 2-D array", path, r.Shape)
+		return 0, fmt.Errorf("features %s: shape %v, want a 2-D array", path, r.Shape)
 	}
 	if r.Rows == 0 || r.Cols == 0 {
-		return nil, fmt.Errorf("features %s: empty array of shape %v", path, r.Shape)
+		return 0, fmt.Errorf("features %s: empty array of shape %v", path, r.Shape)
 	}
-	src := &fileSource{path: path, n: r.Rows, d: r.Cols}
-	if r.Fortran && r.Rows > 1 && r.Cols > 1 {
-		m, _, err := npyfile.ReadMatrix(path)
-		if err != nil {
-			return nil, err
-		}
-		src.memory = m.RawMatrix().Data
-	}
-	return src, nil
-}
-
-// Scan implements collapse.Source.
-func (s *fileSource) Scan(yield func(rows []float64, sets []labelset.Set) error) error {
-	if s.memory != nil {
-		return collapse.SliceSource{Rows: s.memory, Sets: s.sets, D: s.d}.Scan(yield)
-	}
-	r, err := npyfile.Open(s.path)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	if r.Rows != s.n || r.Cols != s.d {
-		return fmt.Errorf("features %s changed while being read: now %d x %d", s.path, r.Rows, r.Cols)
-	}
-	buf := make([]float64, featureChunk*s.d)
-	for start := 0; ; {
-		rows, err := r.Next(buf)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		chunk := buf[:rows*s.d]
-		for idx, v := range chunk {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("features %s: entry [%d, %d] is %v", s.path, start+idx/s.d, idx%s.d, v)
-			}
-		}
-		if err := yield(chunk, s.sets[start:start+rows]); err != nil {
-			return err
-		}
-		start += rows
-	}
+	return r.Rows, nil
 }
 
 // streamLabelSets reads labels as N label sets and returns K: an N x K 0/1 matrix of
