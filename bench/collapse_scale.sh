@@ -21,15 +21,15 @@ for n in "${sizes[@]}"; do
   mkdir -p "$data"
   /usr/bin/python3 bench/collapse_scale.py generate --n "$n" --out "$data"
   echo "== N = $n, d = 2048, K = 1000, float32: $(du -h "$data/features.npy" | cut -f1) of features"
-  /usr/bin/time -f "%e %M" -o "$data/go.time" "$tmp/nclab" collapse --features "$data/features.npy" \
+  /usr/bin/time -f "%e %M %U %S" -o "$data/go.time" "$tmp/nclab" collapse --features "$data/features.npy" \
     --labels "$data/labels.npy" --weights "$data/W.npy" --bias "$data/b.npy" --json >"$data/go.json"
-  /usr/bin/time -f "%e %M" -o "$data/numpy.time" /usr/bin/python3 bench/collapse_scale.py numpy --dir "$data" >"$data/numpy.json"
+  /usr/bin/time -f "%e %M %U %S" -o "$data/numpy.time" /usr/bin/python3 bench/collapse_scale.py numpy --dir "$data" >"$data/numpy.json"
   /usr/bin/python3 - "$data" <<'PY'
 import json, sys
 d = sys.argv[1]
 g, n = json.load(open(f"{d}/go.json")), json.load(open(f"{d}/numpy.json"))
-gt, gm = open(f"{d}/go.time").read().split()
-nt, nm = open(f"{d}/numpy.time").read().split()
+gt, gm, gu, gs = open(f"{d}/go.time").read().split()
+nt, nm, nu, ns = open(f"{d}/numpy.time").read().split()
 worst, where = 0.0, ""
 for key in ["nc1", "nc2_h", "nc2_w", "nc3", "nc3_papyan", "ncc_agreement", "cdnv", "nc3_uniformity_cv"]:
     r = abs(g[key] - n[key]) / abs(n[key])
@@ -37,9 +37,9 @@ for key in ["nc1", "nc2_h", "nc2_w", "nc3", "nc3_papyan", "ncc_agreement", "cdnv
 for sub in ["mean", "std"]:
     r = abs(g["nc2_uniformity"][sub] - n["nc2_uniformity"][sub]) / abs(n["nc2_uniformity"][sub])
     worst, where = max((worst, where), (r, "nc2_uniformity." + sub))
-print(f"nclab collapse: {float(gt):7.1f} s, peak RSS {int(gm) / 1024:7.0f} MB  (also the subspace split: null_energy {g['null_energy']:.4f}, nc1_row {g['nc1_row']:.4g})")
-print(f"NumPy textbook: {float(nt):7.1f} s, peak RSS {int(nm) / 1024:7.0f} MB  (of which loading {n['total_s'] - n['compute_s']:.1f} s)")
-print(f"time ratio nclab / NumPy {float(gt) / float(nt):.2f}, RSS ratio {int(gm) / int(nm):.2f}")
+print(f"nclab collapse: {float(gt):7.1f} s wall, {float(gu) + float(gs):7.1f} s CPU, peak RSS {int(gm) / 1024:7.0f} MB  (also the subspace split: null_energy {g['null_energy']:.4f}, nc1_row {g['nc1_row']:.4g})")
+print(f"NumPy textbook: {float(nt):7.1f} s wall, {float(nu) + float(ns):7.1f} s CPU, peak RSS {int(nm) / 1024:7.0f} MB  (of which loading {n['total_s'] - n['compute_s']:.1f} s)")
+print(f"ratios nclab / NumPy: wall {float(gt) / float(nt):.2f}, CPU {(float(gu) + float(gs)) / (float(nu) + float(ns)):.2f}, peak RSS {int(gm) / int(nm):.2f}")
 print(f"NC1 {g['nc1']:.10g} (nclab) vs {n['nc1']:.10g} (NumPy); largest relative difference {worst:.2g} ({where})")
 PY
   rm -rf "$data"

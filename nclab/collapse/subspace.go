@@ -55,15 +55,17 @@ func (sp rowSpace) split(x []float64) (row, null []float64) {
 	return row, null
 }
 
-// splitRows applies split to each row of a.
+// splitRows applies split to each row of a, with two matrix products.
 func (sp rowSpace) splitRows(a *mat.Dense) (row, null *mat.Dense) {
 	r, d := a.Dims()
-	row, null = mat.NewDense(r, d, nil), mat.NewDense(r, d, nil)
-	for i := range r {
-		pr, nr := sp.split(a.RawRowView(i))
-		row.SetRow(i, pr)
-		null.SetRow(i, nr)
+	row = mat.NewDense(r, d, nil)
+	if sp.r > 0 {
+		var c mat.Dense
+		c.Mul(a, sp.q)
+		row.Mul(&c, sp.q.T())
 	}
+	null = mat.NewDense(r, d, nil)
+	null.Sub(a, row)
 	return row, null
 }
 
@@ -98,12 +100,18 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Den
 	rowDegenerate := mat.Norm(rowClass, 2) <= negligible*fullNorm
 	nullDegenerate := mat.Norm(nullClass, 2) <= negligible*fullNorm
 
+	// Every set mean projected at once: SetMeans holds them in labelset order.
+	rowSets, nullSets := sp.splitRows(met.SetMeans)
+	index := map[string]int{}
+	for i, s := range met.Sets {
+		index[s.Key()] = i
+	}
 	met.AngleRow, met.AngleNull = map[int]float64{}, map[int]float64{}
 	for m := range met.Angle {
 		sets := table.byMultiplicity(m)
 		rowMeans, nullMeans := make([][]float64, len(sets)), make([][]float64, len(sets))
 		for i, s := range sets {
-			rowMeans[i], nullMeans[i] = sp.split(s.mean())
+			rowMeans[i], nullMeans[i] = rowSets.RawRowView(index[s.set.Key()]), nullSets.RawRowView(index[s.set.Key()])
 		}
 		met.AngleRow[m], met.AngleNull[m] = math.NaN(), math.NaN()
 		if !rowDegenerate {
@@ -120,8 +128,8 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Den
 	// the within-class part spread_S minus its share along Q.
 	var total, null float64
 	for _, s := range table.sets {
-		mu := s.mean()
-		_, nm := sp.split(mu)
+		i := index[s.set.Key()]
+		mu, nm := met.SetMeans.RawRowView(i), nullSets.RawRowView(i)
 		c := float64(s.count)
 		total += c*floats.Dot(mu, mu) + s.spread()
 		null += c*floats.Dot(nm, nm) + s.spread()
