@@ -2,6 +2,7 @@ package collapse
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/nclab/nclab/nclab/labelset"
 	"gonum.org/v1/gonum/blas"
@@ -23,6 +24,8 @@ type Accumulator struct {
 	table   *setTable
 	n       int
 	scatter map[int]*scatter
+	scale   float64 // power of two applied to every feature, set by the first batch
+	scaled  []float64
 }
 
 // scatter is sum (h - shift_S)(h - shift_S)^T over the samples of one multiplicity
@@ -42,7 +45,10 @@ func NewAccumulator(k, d int, opts *Options) (*Accumulator, error) {
 	if d < 1 {
 		return nil, fmt.Errorf("collapse: feature dimension d = %d, want d >= 1", d)
 	}
-	a := &Accumulator{k: k, d: d, table: newSetTable(k, d), scatter: map[int]*scatter{}}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	a := &Accumulator{k: k, d: d, table: newSetTable(k, d), scatter: map[int]*scatter{}, scale: 1}
 	if opts != nil {
 		a.opts = *opts
 	}
@@ -56,15 +62,26 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 	if err := validateBatch(a.k, a.d, features, sets, a.n); err != nil {
 		return err
 	}
+	// Features whose magnitude would overflow (or underflow) squares are scaled by a
+	// power of two, fixed by the first batch; a later batch beyond that range is refused.
+	var maxAbs float64
+	for _, v := range features {
+		maxAbs = max(maxAbs, math.Abs(v))
+	}
+	if _, e := math.Frexp(maxAbs); a.n == 0 && maxAbs != 0 && (e > maxScale || e < -maxScale) {
+		a.scale = math.Ldexp(1, -e)
+	}
+	if _, e := math.Frexp(maxAbs * a.scale); maxAbs != 0 && e > maxScale+100 {
+		return fmt.Errorf("collapse: samples %d..%d reach magnitude %g, beyond 2^%d times the first batch's scale",
+			a.n, a.n+len(sets)-1, maxAbs, maxScale+100)
+	}
+	features, a.scaled = scaleRows(features, a.scale, a.scaled)
 	d := a.d
 	for i, s := range sets {
 		row := features[i*d : (i+1)*d]
 		st := a.table.lookup(s, row)
-		st.count++
 		sc := a.scatterOf(len(s))
-		dev := sc.buf[sc.rows*d : (sc.rows+1)*d]
-		floats.SubTo(dev, row, st.shift)
-		floats.Add(st.sum, dev)
+		st.add(row, sc.buf[sc.rows*d:(sc.rows+1)*d])
 		sc.rows++
 		if sc.rows == scatterBlock {
 			sc.flush(d)
@@ -116,13 +133,26 @@ func (a *Accumulator) Result(w *mat.Dense, b []float64) (*Metrics, error) {
 	for _, sc := range a.scatter {
 		sc.flush(a.d)
 	}
-	return finish(a.k, a.d, a.table, a.n, a.within, w, b, &a.opts)
+	met, err := finish(a.k, a.d, a.table, a.n, a.within, w, b, &a.opts)
+	if err != nil {
+		return nil, err
+	}
+	met.unscale(a.scale)
+	return met, nil
 }
 
-// within is sum_i ((h_i - mu_S) . v_j)^2 over multiplicity m, from the shifted scatter:
-// v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the set's shifted sum.
+// within is sum_i ((h_i - mu_S) . v_j)^2 over multiplicity m (every sample for m = 0),
+// from the shifted scatter: v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the
+// set's shifted sum.
 func (a *Accumulator) within(m int, v *mat.Dense) []float64 {
 	d, q := v.Dims()
+	if m == 0 {
+		out := make([]float64, q)
+		for _, mm := range a.table.multiplicities() {
+			floats.Add(out, a.within(mm, v))
+		}
+		return out
+	}
 	sc := a.scatter[m]
 	vg := blas64.General{Rows: d, Cols: q, Stride: v.RawMatrix().Stride, Data: v.RawMatrix().Data}
 	cv := blas64.General{Rows: d, Cols: q, Stride: q, Data: make([]float64, d*q)}

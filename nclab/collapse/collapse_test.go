@@ -1,6 +1,8 @@
 package collapse
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -438,5 +440,240 @@ func TestResultMidStream(t *testing.T) {
 	met := computeRows(t, k, d, rows, sets, nil, nil, nil)
 	if math.Abs(streamed.NC1-met.NC1) > 1e-12*met.NC1 || math.Abs(streamed.NCm[2]-met.NCm[2]) > 1e-12*met.NCm[2] {
 		t.Errorf("mid-stream Result changed the outcome: NC1 %g vs %g, NC_2 %g vs %g", streamed.NC1, met.NC1, streamed.NCm[2], met.NCm[2])
+	}
+}
+
+// TestSubspaceSplitClosedForm: features already inside W's row space have null energy
+// 0 and the same NC1 and angles on P h as on h; features orthogonal to it have null
+// energy 1.
+func TestSubspaceSplitClosedForm(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	sp := newRowSpace(f.w)
+	inRow, inNull := sp.splitRows(f.features)
+	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if met.NullEnergy > 1e-12 || math.Abs(met.NC1Row/met.NC1-1) > 1e-9 {
+		t.Errorf("features in the row space: null energy %g, NC1 on P h %v vs %v", met.NullEnergy, met.NC1Row, met.NC1)
+	}
+	for m, a := range met.Angle {
+		if math.Abs(met.AngleRow[m]/a-1) > 1e-9 {
+			t.Errorf("m = %d: angle on P h %v, on h %v", m, met.AngleRow[m], a)
+		}
+	}
+	met, err = Compute(f.k, inNull, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(met.NullEnergy-1) > 1e-12 || !math.IsNaN(met.NC1Row) {
+		t.Errorf("features in the null space: null energy %v, NC1 on P h %v (want 1, NaN)", met.NullEnergy, met.NC1Row)
+	}
+	if sp.r != 4 {
+		t.Errorf("rank of W %d, want 4", sp.r)
+	}
+}
+
+// TestSubspaceSplitNullAnglesUndefined: the angles of a part that vanishes (P h for
+// features in the null space, (I - P) h for features in the row space) are NaN, not
+// angles between rounding errors.
+func TestSubspaceSplitNullAnglesUndefined(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	inRow, inNull := newRowSpace(f.w).splitRows(f.features)
+	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	met2, err := Compute(f.k, inNull, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m := range met.Angle {
+		if !math.IsNaN(met.AngleNull[m]) || !math.IsNaN(met2.AngleRow[m]) {
+			t.Errorf("m = %d: angle on a vanishing part %v, %v, want NaN", m, met.AngleNull[m], met2.AngleRow[m])
+		}
+	}
+}
+
+// TestExtremeScale: every metric is scale-invariant, so features multiplied by 1e160
+// or 1e-160 (whose squares overflow or underflow) give the metrics of the originals,
+// through Compute and the Accumulator; the means come back in the caller's units.
+func TestExtremeScale(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	n, d := f.features.Dims()
+	want, err := Compute(f.k, f.features, f.sets, f.w, f.b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := flatJSON(want.JSON())
+	for _, factor := range []float64{1e160, 1e-160, 1e300} {
+		var big mat.Dense
+		big.Scale(factor, f.features)
+		got, err := Compute(f.k, &big, f.sets, f.w, scaled(mat.NewVecDense(len(f.b), f.b), factor).RawMatrix().Data, nil)
+		if err != nil {
+			t.Fatalf("x %g: %v", factor, err)
+		}
+		acc, _ := NewAccumulator(f.k, d, nil)
+		for start := 0; start < n; start += 50 {
+			end := min(start+50, n)
+			if err := acc.Add(big.RawMatrix().Data[start*d:end*d], f.sets[start:end]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fromAcc, err := acc.Result(f.w, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			met  *Metrics
+		}{{"Compute", got}, {"Accumulator", fromAcc}} {
+			for key, w := range wantJSON {
+				g, ok := flatJSON(c.met.JSON())[key]
+				if key == ".ncc_agreement" && c.name == "Accumulator" {
+					continue // needs CountAgreement
+				}
+				if !ok || math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+					t.Errorf("x %g %s: %s = %v, unscaled %v", factor, c.name, key, g, w)
+				}
+			}
+			if r := c.met.ClassMeans.At(1, 2) / want.ClassMeans.At(1, 2) / factor; math.Abs(r-1) > 1e-12 {
+				t.Errorf("x %g %s: class mean not in the caller's units (ratio %v)", factor, c.name, r)
+			}
+		}
+	}
+	if _, err := Compute(f.k, f.features, f.sets, nil, nil, &Options{PinvRTol: math.NaN()}); err == nil || !strings.Contains(err.Error(), "PinvRTol = NaN") {
+		t.Errorf("NaN PinvRTol: %v", err)
+	}
+	if _, err := NewAccumulator(f.k, d, &Options{PinvRTol: -1}); err == nil {
+		t.Error("negative PinvRTol accepted")
+	}
+}
+
+// flatJSON flattens the numbers of a JSON form into "key.sub" -> value.
+func flatJSON(j JSON) map[string]float64 {
+	raw, _ := json.Marshal(j)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	out := map[string]float64{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case float64:
+			out[prefix] = v
+		case map[string]any:
+			for k, x := range v {
+				walk(prefix+"."+k, x)
+			}
+		}
+	}
+	walk("", m)
+	delete(out, ".pinv_rtol")
+	return out
+}
+
+// TestFieldMetricsClosedForm: at the Theorem 1 optimum CDNV is 0, the centred class
+// means are a simplex ETF, so every pair has ||u_k - u_l||^2 = 2K/(K-1) (uniformity
+// mean -log(2K/(K-1))/2, std 0), and W is aligned with them (NC3 CV 0).
+func TestFieldMetricsClosedForm(t *testing.T) {
+	const k, d = 5, 8
+	c := map[int]float64{1: 0.4, 2: 0.3}
+	w, rows, sets := collapsedData(k, d, map[int]int{1: 3, 2: 2}, c, 0)
+	met := computeRows(t, k, d, rows, sets, w, nil, nil)
+	if want := -math.Log(2*k/float64(k-1)) / 2; math.Abs(met.NC2Uniformity.Mean-want) > 1e-12 || met.NC2Uniformity.Std > 1e-7 {
+		t.Errorf("uniformity %+v, want mean %v, std 0", met.NC2Uniformity, want)
+	}
+	if met.CDNV != 0 || math.Abs(met.NC3UniformityCV) > 1e-12 {
+		t.Errorf("CDNV %v, NC3 CV %v, want 0", met.CDNV, met.NC3UniformityCV)
+	}
+}
+
+// TestSingleLabelOmitsMultiLabelKeys: with every label set of size 1 the JSON has no
+// nc_m, angle, gamma or subspace angles, and still has the rest.
+func TestSingleLabelOmitsMultiLabelKeys(t *testing.T) {
+	f := loadFixtures(t)["single_label"]
+	met, err := Compute(f.k, f.features, f.sets, f.w, f.b, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := json.Marshal(met.JSON())
+	var got map[string]any
+	json.Unmarshal(raw, &got)
+	for _, key := range []string{"nc_m", "angle", "angle_matched_deg", "angle_all_deg", "angle_by_count", "gamma", "angle_row", "angle_null"} {
+		if _, ok := got[key]; ok {
+			t.Errorf("single-label JSON has %q: %v", key, got[key])
+		}
+	}
+	for _, key := range []string{"nc1", "nc2_w", "nc3", "cdnv", "nc2_uniformity", "nc3_uniformity_cv", "nc1_row", "null_energy"} {
+		if _, ok := got[key]; !ok {
+			t.Errorf("single-label JSON lacks %q", key)
+		}
+	}
+}
+
+// TestMatMulOption: with Options.MatMul (here a plain float32 loop) the large products
+// run through it, and the metrics agree with the float64 path to float32 accuracy; the
+// NCC agreement is the same count.
+func TestMatMulOption(t *testing.T) {
+	const k, d, perClass = 130, 260, 20
+	rng := rand.New(rand.NewPCG(3, 4))
+	means := make([]float64, k*d)
+	for i := range means {
+		means[i] = rng.NormFloat64()
+	}
+	var rows []float64
+	var sets []labelset.Set
+	for i := range k * perClass {
+		c := i % k
+		for j := range d {
+			rows = append(rows, means[c*d+j]+0.5*rng.NormFloat64())
+		}
+		sets = append(sets, labelset.Set{c})
+	}
+	w := mat.NewDense(k, d, nil)
+	for i := range k {
+		for j := range d {
+			w.Set(i, j, means[i*d+j]+0.8*rng.NormFloat64())
+		}
+	}
+	calls := 0
+	naive := func(x []float32, r, d int, v []float32, q int, out []float32) error {
+		calls++
+		for i := range r {
+			for j := range q {
+				var s float32
+				for l := range d {
+					s += x[i*d+l] * v[l*q+j]
+				}
+				out[i*q+j] = s
+			}
+		}
+		return nil
+	}
+	features := mat.NewDense(len(sets), d, rows)
+	exact, err := Compute(k, features, sets, w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := Compute(k, features, sets, w, nil, &Options{MatMul: naive})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 {
+		t.Fatal("MatMul never called")
+	}
+	for name, pair := range map[string][2]float64{"NC1": {exact.NC1, fast.NC1}, "NC1Row": {exact.NC1Row, fast.NC1Row},
+		"NullEnergy": {exact.NullEnergy, fast.NullEnergy}, "NCCAgreement": {exact.NCCAgreement, fast.NCCAgreement}} {
+		if math.Abs(pair[0]-pair[1]) > 1e-5*math.Abs(pair[0]) {
+			t.Errorf("%s: float64 %v, MatMul %v", name, pair[0], pair[1])
+		}
+	}
+	if exact.NCCAgreement != fast.NCCAgreement {
+		t.Errorf("NCC agreement %v vs %v", exact.NCCAgreement, fast.NCCAgreement)
+	}
+	if _, err := Compute(k, features, sets, w, nil, &Options{MatMul: func([]float32, int, int, []float32, int, []float32) error {
+		return errors.New("device lost")
+	}}); err == nil || !strings.Contains(err.Error(), "device lost") {
+		t.Errorf("failing MatMul: %v", err)
 	}
 }

@@ -2,9 +2,9 @@ package collapse
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/nclab/nclab/nclab/labelset"
-	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
@@ -13,14 +13,38 @@ import (
 // projectionBlock is how many centred rows are projected per matrix product.
 const projectionBlock = 2048
 
+// Source is a dataset that can be read more than once, in the same order each time:
+// Scan calls yield with consecutive batches (rows holds len(sets) rows of d values,
+// row-major; yield may keep neither slice) and stops at the first error. A .npy file
+// streamed in chunks is one (see the nclab collapse command); SliceSource is the
+// in-memory one.
+type Source interface {
+	Scan(yield func(rows []float64, sets []labelset.Set) error) error
+}
+
+// SliceSource is a Source over rows held in memory, in batches of projectionBlock.
+type SliceSource struct {
+	Rows []float64 // len(Sets) x D, row-major
+	Sets []labelset.Set
+	D    int
+}
+
+// Scan implements Source.
+func (s SliceSource) Scan(yield func(rows []float64, sets []labelset.Set) error) error {
+	for start := 0; start < len(s.Sets); start += projectionBlock {
+		end := min(start+projectionBlock, len(s.Sets))
+		if err := yield(s.Rows[start*s.D:end*s.D], s.Sets[start:end]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Compute returns the collapse metrics of the N x d features (row i has label set
 // sets[i]) for K classes, with the classifier w (K x d) and bias b (K), either of which
-// may be nil; opts may be nil. It reads the features twice (set means, then the
+// may be nil; opts may be nil. It reads the features a few times (set means, then the
 // within-class scatter along the between-class directions) and copies nothing.
 func Compute(k int, features *mat.Dense, sets []labelset.Set, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
-	if k < 2 {
-		return nil, fmt.Errorf("collapse: K = %d, want K >= 2", k)
-	}
 	n, d := features.Dims()
 	if n != len(sets) {
 		return nil, fmt.Errorf("collapse: %d feature rows but %d label sets", n, len(sets))
@@ -30,25 +54,72 @@ func Compute(k int, features *mat.Dense, sets []labelset.Set, w *mat.Dense, b []
 		features = mat.DenseCopyOf(features)
 		raw = features.RawMatrix()
 	}
-	rows := raw.Data[:n*d]
-	if err := validateBatch(k, d, rows, sets, 0); err != nil {
+	return ComputeSource(k, d, SliceSource{Rows: raw.Data[:n*d], Sets: sets, D: d}, w, b, opts)
+}
+
+// maxScale bounds the feature magnitude used internally: beyond 2^maxScale (or below
+// 2^-maxScale) squares and products of d of them would overflow (underflow), so the
+// features are scaled by a power of two first, which is exact.
+const maxScale = 400
+
+// ComputeSource is Compute for d-dimensional features read from src, which it scans
+// once for the set means (twice when the features must be rescaled), once per
+// multiplicity for the within-class scatter, twice more with W for the subspace split
+// and once more for NCCAgreement. Memory is O(d) per label set plus one block of rows.
+func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
+	if k < 2 {
+		return nil, fmt.Errorf("collapse: K = %d, want K >= 2", k)
+	}
+	if d < 1 {
+		return nil, fmt.Errorf("collapse: feature dimension d = %d, want d >= 1", d)
+	}
+	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	table := newSetTable(k, d)
-	owner := make([]*setStats, n)
-	dev := make([]float64, d)
-	for i, s := range sets {
-		row := rows[i*d : (i+1)*d]
-		st := table.lookup(s, row)
-		st.count++
-		floats.SubTo(dev, row, st.shift)
-		floats.Add(st.sum, dev)
-		owner[i] = st
+	if err := checkClassifier(k, d, w, b); err != nil {
+		return nil, err
+	}
+	// Pass 1: per-set statistics, and the largest magnitude.
+	scale := 1.0
+	var table *setTable
+	var n int
+	for attempt := 0; ; attempt++ {
+		table, n = newSetTable(k, d), 0
+		var maxAbs float64
+		dev := make([]float64, d)
+		var scaled []float64
+		err := src.Scan(func(rows []float64, sets []labelset.Set) error {
+			if err := validateBatch(k, d, rows, sets, n); err != nil {
+				return err
+			}
+			rows, scaled = scaleRows(rows, scale, scaled)
+			for i, s := range sets {
+				row := rows[i*d : (i+1)*d]
+				for _, v := range row {
+					maxAbs = max(maxAbs, math.Abs(v))
+				}
+				table.lookup(s, row).add(row, dev)
+			}
+			n += len(sets)
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("collapse: no samples")
+		}
+		_, e := math.Frexp(maxAbs)
+		if attempt > 0 || maxAbs == 0 || (e <= maxScale && e >= -maxScale) {
+			break
+		}
+		scale = math.Ldexp(1, -e) // then the largest magnitude is in [1/2, 1)
 	}
 	means := map[*setStats][]float64{}
 	for _, st := range table.sets {
 		means[st] = st.mean()
 	}
+	// within is one pass over the samples of multiplicity m (every sample for m = 0).
 	within := func(m int, v *mat.Dense) []float64 {
 		_, q := v.Dims()
 		out := make([]float64, q)
@@ -60,41 +131,101 @@ func Compute(k int, features *mat.Dense, sets []labelset.Set, w *mat.Dense, b []
 			if filled == 0 {
 				return
 			}
-			bg := blas64.General{Rows: filled, Cols: d, Stride: d, Data: block[:filled*d]}
-			pg := blas64.General{Rows: filled, Cols: q, Stride: q, Data: proj[:filled*q]}
-			blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, bg, vg, 0, pg)
+			if _, err := opts.product(block, filled, d, vg, proj); err != nil {
+				panic(sourceError{err})
+			}
 			for i := range filled {
-				for j, p := range pg.Data[i*q : (i+1)*q] {
+				for j, p := range proj[i*q : (i+1)*q] {
 					out[j] += p * p
 				}
 			}
 			filled = 0
 		}
-		for i, st := range owner {
-			if len(st.set) != m {
-				continue
+		var scaled []float64
+		err := src.Scan(func(rows []float64, sets []labelset.Set) error {
+			rows, scaled = scaleRows(rows, scale, scaled)
+			for i, s := range sets {
+				if m != 0 && len(s) != m {
+					continue
+				}
+				st := table.sets[table.index[s.Key()]]
+				floats.SubTo(block[filled*d:(filled+1)*d], rows[i*d:(i+1)*d], means[st])
+				filled++
+				if filled == projectionBlock {
+					flush()
+				}
 			}
-			floats.SubTo(block[filled*d:(filled+1)*d], rows[i*d:(i+1)*d], means[st])
-			filled++
-			if filled == projectionBlock {
-				flush()
-			}
+			return nil
+		})
+		if err != nil {
+			panic(sourceError{err})
 		}
 		flush()
 		return out
 	}
-	met, err := finish(k, d, table, n, within, w, b, opts)
+	met, err := finishSource(k, d, table, n, within, w, b, opts)
 	if err != nil {
 		return nil, err
 	}
+	met.unscale(scale)
 	if w != nil {
-		agree, total, err := met.CountAgreement(rows, sets, w, b)
+		var agree, total int
+		err := src.Scan(func(rows []float64, sets []labelset.Set) error {
+			a, t, err := met.CountAgreement(rows, sets, w, b)
+			agree, total = agree+a, total+t
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
 		met.NCCAgreement = float64(agree) / float64(total)
 	}
 	return met, nil
+}
+
+// sourceError carries an error of a Source out of a within pass (which has no error
+// return) to finishSource.
+type sourceError struct{ err error }
+
+// finishSource is finish, turning a failed scan inside a within pass into an error.
+func finishSource(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b []float64, opts *Options) (met *Metrics, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			se, ok := r.(sourceError)
+			if !ok {
+				panic(r)
+			}
+			met, err = nil, se.err
+		}
+	}()
+	return finish(k, d, table, n, within, w, b, opts)
+}
+
+// scaleRows returns rows times scale, in buf (grown as needed) unless scale is 1.
+func scaleRows(rows []float64, scale float64, buf []float64) (scaled, newBuf []float64) {
+	if scale == 1 {
+		return rows, buf
+	}
+	if cap(buf) < len(rows) {
+		buf = make([]float64, len(rows))
+	}
+	buf = buf[:len(rows)]
+	for i, v := range rows {
+		buf[i] = v * scale
+	}
+	return buf, buf
+}
+
+// unscale turns the means of features computed at scale back into the caller's units,
+// and keeps the scale for CountAgreement.
+func (met *Metrics) unscale(scale float64) {
+	met.scale = scale
+	if scale == 1 {
+		return
+	}
+	met.SetMeans.Scale(1/scale, met.SetMeans)
+	met.ClassMeans.Scale(1/scale, met.ClassMeans)
+	floats.Scale(1/scale, met.GlobalMean)
 }
 
 // CountAgreement counts, over the multiplicity-1 samples of a batch (len(sets) rows of
@@ -113,36 +244,58 @@ func (met *Metrics) CountAgreement(features []float64, sets []labelset.Set, w *m
 	if err := validateBatch(k, d, features, sets, 0); err != nil {
 		return 0, 0, err
 	}
+	// Extreme features are compared at the scale the metrics were computed at (a power
+	// of two: the same argmin and argmax, without overflow).
+	if s := met.scale; s != 0 && s != 1 {
+		features, _ = scaleRows(features, s, nil)
+		if b != nil {
+			b, _ = scaleRows(b, s, nil)
+		}
+	}
 	// For each sample, [mu_1 .. mu_K, w_1 .. w_K] . h in one product per block.
 	both := mat.NewDense(2*k, d, nil)
 	both.Slice(0, k, 0, d).(*mat.Dense).Copy(met.ClassMeans)
+	if s := met.scale; s != 0 && s != 1 {
+		both.Slice(0, k, 0, d).(*mat.Dense).Scale(s, met.ClassMeans)
+	}
 	both.Slice(k, 2*k, 0, d).(*mat.Dense).Copy(w)
 	meanSq := make([]float64, k)
 	for c := range k {
-		meanSq[c] = floats.Dot(met.ClassMeans.RawRowView(c), met.ClassMeans.RawRowView(c))
+		meanSq[c] = floats.Dot(both.RawRowView(c), both.RawRowView(c))
 	}
 	// Blocks of consecutive rows, multiplied in place; rows of other multiplicities
 	// are computed and skipped, which is cheaper than gathering the singles.
-	bothT := both.T()
+	bothT := mat.DenseCopyOf(both.T())
+	vg := bothT.RawMatrix()
+	var maxMean, maxW float64
+	for c := range k {
+		maxMean = max(maxMean, math.Sqrt(meanSq[c]))
+		maxW = max(maxW, floats.Norm(w.RawRowView(c), 2))
+	}
+	dots := make([]float64, projectionBlock*2*k)
+	exact := make([]float64, 2*k)
 	for start := 0; start < len(sets); start += projectionBlock {
 		end := min(start+projectionBlock, len(sets))
-		h := mat.NewDense(end-start, d, features[start*d:end*d])
-		var dots mat.Dense
-		dots.Mul(h, bothT)
+		fast, err := met.opts.product(features[start*d:end*d], end-start, d, vg, dots)
+		if err != nil {
+			return 0, 0, err
+		}
 		for r, s := range sets[start:end] {
 			if len(s) != 1 {
 				continue
 			}
 			total++
-			row := dots.RawRowView(r)
-			nearest, best := 0, 0
-			for c := range k {
-				// ||h - mu_c||^2 - ||h||^2 = ||mu_c||^2 - 2 h . mu_c
-				if meanSq[c]-2*row[c] < meanSq[nearest]-2*row[nearest] {
-					nearest = c
-				}
-				if logit(row, b, k, c) > logit(row, b, k, best) {
-					best = c
+			row := dots[r*2*k : (r+1)*2*k]
+			nearest, best, margin := choose(row, meanSq, b, k)
+			if fast {
+				// float32 scores: a near-tie is decided again in float64.
+				h := features[(start+r)*d : (start+r+1)*d]
+				hNorm := floats.Norm(h, 2)
+				if margin[0] < 1e-4*(hNorm*maxMean+maxMean*maxMean) || margin[1] < 1e-4*hNorm*maxW {
+					for c := range 2 * k {
+						exact[c] = floats.Dot(h, both.RawRowView(c))
+					}
+					nearest, best, _ = choose(exact, meanSq, b, k)
 				}
 			}
 			if nearest == best {
@@ -151,6 +304,27 @@ func (met *Metrics) CountAgreement(features []float64, sets []labelset.Set, w *m
 		}
 	}
 	return agree, total, nil
+}
+
+// choose returns, from a row of [mu . h, W h] scores, the nearest class mean
+// (||h - mu_c||^2 - ||h||^2 = ||mu_c||^2 - 2 h . mu_c), the classifier's argmax (ties
+// to the lowest class) and the gaps to the runners-up.
+func choose(row, meanSq, b []float64, k int) (nearest, best int, margin [2]float64) {
+	d0, d1 := math.Inf(1), math.Inf(1) // smallest and second-smallest distance
+	l0, l1 := math.Inf(-1), math.Inf(-1)
+	for c := range k {
+		if dist := meanSq[c] - 2*row[c]; dist < d0 {
+			d0, d1, nearest = dist, d0, c
+		} else if dist < d1 {
+			d1 = dist
+		}
+		if l := logit(row, b, k, c); l > l0 {
+			l0, l1, best = l, l0, c
+		} else if l > l1 {
+			l1 = l
+		}
+	}
+	return nearest, best, [2]float64{d1 - d0, l0 - l1}
 }
 
 // logit is (W h + b)_c from a row holding [mu . h, W h].

@@ -7,22 +7,27 @@ import (
 
 // JSON is the form printed by `nclab collapse --json`: the keys nc1, nc_m, nc2_w,
 // nc2_h, nc3, nc3_papyan, angle and gamma of the issue's contract, plus the angle's
-// numerator and denominator, the per-count angle ratios, the agreement and what the
-// numbers were computed from. Maps are keyed by multiplicity (and sample count) as
-// strings; a metric that could not be computed is null.
+// numerator and denominator, the per-count angle ratios, the agreement, the subspace
+// split (with W) and what the numbers were computed from. Maps are keyed by multiplicity (and sample count) as
+// strings; a metric that could not be computed is null. With single-label data (every
+// label set of size 1) the multi-label keys (nc_m, angle*, gamma, angle_row,
+// angle_null) are omitted, not zero.
 type JSON struct {
 	NC1             *float64                       `json:"nc1"`
-	NCm             map[string]*float64            `json:"nc_m"`
+	NCm             map[string]*float64            `json:"nc_m,omitempty"`
 	NC2W            *float64                       `json:"nc2_w"`
 	NC2H            *float64                       `json:"nc2_h"`
 	NC3             *float64                       `json:"nc3"`
 	NC3Papyan       *float64                       `json:"nc3_papyan"`
-	Angle           map[string]*float64            `json:"angle"`
-	Gamma           map[string]*float64            `json:"gamma"`
-	AngleMatched    map[string]*float64            `json:"angle_matched_deg"`
-	AngleAll        map[string]*float64            `json:"angle_all_deg"`
-	AngleByCount    map[string]map[string]*float64 `json:"angle_by_count"`
+	Angle           map[string]*float64            `json:"angle,omitempty"`
+	Gamma           map[string]*float64            `json:"gamma,omitempty"`
+	AngleMatched    map[string]*float64            `json:"angle_matched_deg,omitempty"`
+	AngleAll        map[string]*float64            `json:"angle_all_deg,omitempty"`
+	AngleByCount    map[string]map[string]*float64 `json:"angle_by_count,omitempty"`
 	NCCAgreement    *float64                       `json:"ncc_agreement"`
+	CDNV            *float64                       `json:"cdnv"`
+	NC2Uniformity   MeanStd                        `json:"nc2_uniformity"`
+	NC3UniformityCV *float64                       `json:"nc3_uniformity_cv"`
 	K               int                            `json:"k"`
 	D               int                            `json:"d"`
 	N               int                            `json:"n"`
@@ -30,6 +35,24 @@ type JSON struct {
 	Variant         string                         `json:"variant"`
 	PinvRTol        float64                        `json:"pinv_rtol"`
 	Notes           []string                       `json:"notes,omitempty"`
+	// Subspace is the subspace split, present only when W was given.
+	*Subspace
+}
+
+// MeanStd is a mean and a population standard deviation.
+type MeanStd struct {
+	Mean *float64 `json:"mean"`
+	Std  *float64 `json:"std"`
+}
+
+// Subspace holds the keys of the subspace split (METHOD.md §5): angle_row and
+// angle_null keyed like angle, nc1_row, null_energy and the rank of W.
+type Subspace struct {
+	AngleRow   map[string]*float64 `json:"angle_row,omitempty"`
+	AngleNull  map[string]*float64 `json:"angle_null,omitempty"`
+	NC1Row     *float64            `json:"nc1_row"`
+	NullEnergy *float64            `json:"null_energy"`
+	WRank      int                 `json:"w_rank"`
 }
 
 // JSON returns the metrics in the form of `nclab collapse --json`.
@@ -45,14 +68,27 @@ func (met *Metrics) JSON() JSON {
 		AngleMatched: byMultiplicity(met.AngleMatched), AngleAll: byMultiplicity(met.AngleAll),
 		AngleByCount: map[string]map[string]*float64{},
 		NCCAgreement: finite(met.NCCAgreement),
-		K:            met.K, D: met.D, N: met.N, NByMultiplicity: map[string]int{},
+		CDNV:         finite(met.CDNV), NC3UniformityCV: finite(met.NC3UniformityCV),
+		NC2Uniformity: MeanStd{Mean: finite(met.NC2Uniformity.Mean), Std: finite(met.NC2Uniformity.Std)},
+		K:             met.K, D: met.D, N: met.N, NByMultiplicity: map[string]int{},
 		Variant: variant, PinvRTol: met.opts.rtol(), Notes: met.Notes,
+	}
+	if met.AngleRow != nil {
+		j.Subspace = &Subspace{AngleRow: byMultiplicity(met.AngleRow), AngleNull: byMultiplicity(met.AngleNull),
+			NC1Row: finite(met.NC1Row), NullEnergy: finite(met.NullEnergy), WRank: met.WRank}
 	}
 	for m, groups := range met.AngleByCount {
 		j.AngleByCount[strconv.Itoa(m)] = byMultiplicity(groups)
 	}
 	for m, n := range met.NByMultiplicity {
 		j.NByMultiplicity[strconv.Itoa(m)] = n
+	}
+	if len(met.NByMultiplicity) == 1 {
+		// Single-label data: the multi-label keys are omitted, not zero.
+		j.NCm, j.Angle, j.Gamma, j.AngleMatched, j.AngleAll, j.AngleByCount = nil, nil, nil, nil, nil, nil
+		if j.Subspace != nil {
+			j.Subspace.AngleRow, j.Subspace.AngleNull = nil, nil
+		}
 	}
 	return j
 }

@@ -5,10 +5,10 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
-	"codeberg.org/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -19,41 +19,26 @@ type Header struct {
 	Fortran bool // column-major data
 }
 
-// ReadMatrix reads a 1-D or 2-D .npy array of a real or bool dtype (float32/64,
-// (u)int8..64, bool) and returns it as a float64 matrix; a 1-D array of length n is an
-// n x 1 matrix. The header is returned too (for messages that cite the dtype).
+// ReadMatrix reads a 1-D or 2-D .npy array (see Open for the formats and dtypes) and
+// returns it as a float64 matrix; a 1-D array of length n is an n x 1 matrix. The
+// header is returned too (for messages that cite the dtype).
 func ReadMatrix(path string) (*mat.Dense, Header, error) {
-	f, err := os.Open(path)
+	r, err := Open(path)
 	if err != nil {
-		return nil, Header{}, fmt.Errorf("npyfile: %w", err)
+		return nil, Header{}, err
 	}
-	defer f.Close()
-	r, err := npyio.NewReader(bufio.NewReaderSize(f, 1<<20))
-	if err != nil {
-		return nil, Header{}, fmt.Errorf("npyfile: %s: not a NumPy .npy file: %w", path, err)
+	defer r.Close()
+	if r.Rows == 0 || r.Cols == 0 {
+		return nil, r.Header, fmt.Errorf("npyfile: %s: empty array of shape %v", path, r.Shape)
 	}
-	h := Header{DType: strings.Trim(r.Header.Descr.Type, `'"`), Shape: r.Header.Descr.Shape, Fortran: r.Header.Descr.Fortran}
-	var rows, cols int
-	switch len(h.Shape) {
-	case 1:
-		rows, cols = h.Shape[0], 1
-	case 2:
-		rows, cols = h.Shape[0], h.Shape[1]
-	default:
-		return nil, h, fmt.Errorf("npyfile: %s: array of shape %v, want 1-D or 2-D", path, h.Shape)
+	data := make([]float64, r.Rows*r.Cols)
+	if err := r.decode(data); err != nil {
+		return nil, r.Header, err
 	}
-	data, err := readFloat64(r, h.DType, rows*cols)
-	if err != nil {
-		return nil, h, fmt.Errorf("npyfile: %s: %w", path, err)
+	if r.fortran2 {
+		return mat.DenseCopyOf(mat.NewDense(r.Cols, r.Rows, data).T()), r.Header, nil
 	}
-	if rows == 0 || cols == 0 {
-		return nil, h, fmt.Errorf("npyfile: %s: empty array of shape %v", path, h.Shape)
-	}
-	m := mat.NewDense(rows, cols, data)
-	if h.Fortran && len(h.Shape) == 2 {
-		m = mat.DenseCopyOf(mat.NewDense(cols, rows, data).T())
-	}
-	return m, h, nil
+	return mat.NewDense(r.Rows, r.Cols, data), r.Header, nil
 }
 
 // ReadVector reads a 1-D .npy array (or an n x 1 or 1 x n one) as float64.
@@ -67,93 +52,6 @@ func ReadVector(path string) ([]float64, error) {
 		return nil, fmt.Errorf("npyfile: %s: array of shape %v, want a vector", path, h.Shape)
 	}
 	return mat.DenseCopyOf(m).RawMatrix().Data, nil
-}
-
-// readFloat64 reads n elements of the given dtype and converts them to float64.
-func readFloat64(r *npyio.Reader, dtype string, n int) ([]float64, error) {
-	kind := strings.TrimLeft(dtype, "<>=|")
-	out := make([]float64, n)
-	convert := func(ptr any) error {
-		if n == 0 {
-			return nil
-		}
-		if err := r.Read(ptr); err != nil {
-			return fmt.Errorf("reading %d elements of dtype %s: %w", n, dtype, err)
-		}
-		return nil
-	}
-	var err error
-	switch kind {
-	case "f8":
-		s := make([]float64, n)
-		err = convert(&s)
-		copy(out, s)
-	case "f4":
-		s := make([]float32, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "u1":
-		s := make([]uint8, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "i1":
-		s := make([]int8, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "b1":
-		s := make([]bool, n)
-		err = convert(&s)
-		for i, v := range s {
-			if v {
-				out[i] = 1
-			}
-		}
-	case "u2":
-		s := make([]uint16, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "i2":
-		s := make([]int16, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "u4":
-		s := make([]uint32, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "i4":
-		s := make([]int32, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "u8":
-		s := make([]uint64, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	case "i8":
-		s := make([]int64, n)
-		err = convert(&s)
-		for i, v := range s {
-			out[i] = float64(v)
-		}
-	default:
-		return nil, fmt.Errorf("dtype %s is not supported (want float32/64, (u)int8..64 or bool)", dtype)
-	}
-	return out, err
 }
 
 // Element is a dtype Write can store.
@@ -176,7 +74,9 @@ func Write[T Element](path string, shape []int, data []T) error {
 	if (len(shape) != 1 && len(shape) != 2) || n != len(data) {
 		return fmt.Errorf("npyfile: %s: shape %v does not hold %d values (want a 1-D or 2-D shape)", path, shape, len(data))
 	}
-	f, err := os.Create(path)
+	// Written to a temporary name beside path, then renamed: a reader never sees half
+	// a file.
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
 		return fmt.Errorf("npyfile: %w", err)
 	}
@@ -189,7 +89,11 @@ func Write[T Element](path string, shape []int, data []T) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
 	if err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("npyfile: %s: %w", path, err)
 	}
 	return nil

@@ -6,10 +6,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/collapse"
+	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/npyfile"
 	"gonum.org/v1/gonum/mat"
 )
@@ -21,13 +26,14 @@ func init() {
 func runCollapse(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("collapse", flag.ContinueOnError)
 	fs.SetOutput(stdout)
-	featuresPath := fs.String("features", "", "N x d features (.npy, float32 or float64)")
-	labelsPath := fs.String("labels", "", "N x K multi-hot labels (.npy, 0/1 of any dtype)")
+	featuresPath := fs.String("features", "", "N x d features (.npy, float16/32/64), streamed in chunks")
+	labelsPath := fs.String("labels", "", "N x K multi-hot labels (.npy, 0/1 of any dtype) or an N-vector of integer class indices (single-label)")
 	weightsPath := fs.String("weights", "", "K x d classifier W (.npy), optional")
 	biasPath := fs.String("bias", "", "K classifier bias b (.npy), optional, needs --weights")
 	asJSON := fs.Bool("json", false, "print the metrics as one JSON object")
 	reference := fs.Bool("reference-code", false, "reproduce the reference code's quirks (its global mean, uncentred NC2 on means, unclipped arccos)")
 	rtol := fs.Float64("pinv-rtol", collapse.DefaultPinvRTol, "relative eigenvalue tolerance of pinv(Sigma_B)")
+	exact := fs.Bool("float64", false, "every product in float64 with gonum (slower on large inputs; by default large products run in float32 on GoMLX's SIMD backend)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -40,20 +46,23 @@ func runCollapse(args []string, stdout io.Writer) error {
 	if *biasPath != "" && *weightsPath == "" {
 		return errors.New("--bias needs --weights")
 	}
-	if *rtol <= 0 || *rtol >= 1 {
+	if !(*rtol > 0 && *rtol < 1) { // NaN too
 		return fmt.Errorf("--pinv-rtol %g, want 0 < rtol < 1", *rtol)
 	}
-	features, err := readFiniteMatrix(*featuresPath, "features")
+	rows, err := featureRows(*featuresPath)
 	if err != nil {
 		return err
 	}
-	sets, k, err := readLabelSets(*labelsPath, "labels", false)
+	sets, k, err := streamLabelSets(*labelsPath)
 	if err != nil {
 		return err
 	}
-	n, d := features.Dims()
-	if len(sets) != n {
-		return fmt.Errorf("features %s has %d rows but labels %s has %d", *featuresPath, n, *labelsPath, len(sets))
+	if len(sets) != rows {
+		return fmt.Errorf("features %s has %d rows but labels %s has %d", *featuresPath, rows, *labelsPath, len(sets))
+	}
+	src, err := collapse.OpenNPY(*featuresPath, sets)
+	if err != nil {
+		return err
 	}
 	var w *mat.Dense
 	var b []float64
@@ -61,8 +70,8 @@ func runCollapse(args []string, stdout io.Writer) error {
 		if w, err = readFiniteMatrix(*weightsPath, "weights"); err != nil {
 			return err
 		}
-		if r, c := w.Dims(); r != k || c != d {
-			return fmt.Errorf("weights %s is %d x %d, want K x d = %d x %d (K from the labels' columns, d from the features')", *weightsPath, r, c, k, d)
+		if r, c := w.Dims(); r != k || c != src.D {
+			return fmt.Errorf("weights %s is %d x %d, want K x d = %d x %d (K from the labels, d from the features' columns)", *weightsPath, r, c, k, src.D)
 		}
 	}
 	if *biasPath != "" {
@@ -73,7 +82,16 @@ func runCollapse(args []string, stdout io.Writer) error {
 			return fmt.Errorf("bias %s has %d entries, want K = %d", *biasPath, len(b), k)
 		}
 	}
-	met, err := collapse.Compute(k, features, sets, w, b, &collapse.Options{PinvRTol: *rtol, ReferenceCode: *reference})
+	opts := &collapse.Options{PinvRTol: *rtol, ReferenceCode: *reference}
+	if !*exact {
+		mm, err := newMatMul()
+		if err != nil {
+			return err
+		}
+		defer mm.close()
+		opts.MatMul = mm.mul
+	}
+	met, err := collapse.ComputeSource(k, src.D, src, w, b, opts)
 	if err != nil {
 		return err
 	}
@@ -84,6 +102,152 @@ func runCollapse(args []string, stdout io.Writer) error {
 	}
 	printCollapse(stdout, met)
 	return nil
+}
+
+// matMul is collapse.Options.MatMul on the GoMLX backend of nclab.NewBackend (the
+// pure-Go one, with its AVX2/AVX-512 kernels, unless GOMLX_BACKEND names another).
+type matMul struct {
+	exec *graph.Exec
+}
+
+func newMatMul() (*matMul, error) {
+	backend, err := nclab.NewBackend()
+	if err != nil {
+		return nil, err
+	}
+	exec, err := graph.NewExec(backend, func(in []*graph.Node) []*graph.Node {
+		return []*graph.Node{graph.Einsum("nd,dq->nq", in[0], in[1])}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("collapse: building the matmul graph: %w", err)
+	}
+	return &matMul{exec: exec}, nil
+}
+
+func (m *matMul) mul(x []float32, rows, d int, v []float32, q int, out []float32) error {
+	xt := tensors.FromFlatDataAndDimensions(x, rows, d)
+	vt := tensors.FromFlatDataAndDimensions(v, d, q)
+	defer xt.MustFinalizeAll()
+	defer vt.MustFinalizeAll()
+	outs, err := m.exec.Exec(xt, vt)
+	if err != nil {
+		return err
+	}
+	defer outs[0].MustFinalizeAll()
+	tensors.MustConstFlatData(outs[0], func(p []float32) { copy(out, p) })
+	return nil
+}
+
+func (m *matMul) close() { m.exec.Finalize() }
+
+// featureRows checks the features file and returns its number of rows.
+func featureRows(path string) (int, error) {
+	r, err := npyfile.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	if len(r.Shape) != 2 {
+		return 0, fmt.Errorf("features %s: shape %v, want a 2-D array", path, r.Shape)
+	}
+	if r.Rows == 0 || r.Cols == 0 {
+		return 0, fmt.Errorf("features %s: empty array of shape %v", path, r.Shape)
+	}
+	return r.Rows, nil
+}
+
+// streamLabelSets reads labels as N label sets and returns K: an N x K 0/1 matrix of
+// any dtype (multi-hot), or an N-vector of integer class indices (single-label, K = the
+// largest index + 1). Rows are read in chunks; equal sets share their storage.
+func streamLabelSets(path string) ([]labelset.Set, int, error) {
+	r, err := npyfile.Open(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer r.Close()
+	if r.Rows == 0 || r.Cols == 0 {
+		return nil, 0, fmt.Errorf("labels %s: empty array of shape %v", path, r.Shape)
+	}
+	if len(r.Shape) == 1 {
+		return classIndices(r, path)
+	}
+	if r.Fortran && r.Rows > 1 && r.Cols > 1 {
+		sets, k, err := readLabelSets(path, "labels", false)
+		return sets, k, err
+	}
+	k := r.Cols
+	sets := make([]labelset.Set, 0, r.Rows)
+	interned := map[string]labelset.Set{}
+	buf := make([]float64, max(1, (1<<20)/k)*k)
+	var s labelset.Set
+	for {
+		rows, err := r.Next(buf)
+		if err == io.EOF {
+			return sets, k, nil
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		for i := range rows {
+			s = s[:0]
+			for c, v := range buf[i*k : (i+1)*k] {
+				switch v {
+				case 1:
+					s = append(s, c)
+				case 0:
+				default:
+					return nil, 0, fmt.Errorf("labels %s: entry [%d, %d] is %v, want 0 or 1", path, len(sets), c, v)
+				}
+			}
+			if len(s) == 0 {
+				return nil, 0, fmt.Errorf("labels %s: row %d has no label (every sample needs at least one)", path, len(sets))
+			}
+			sets = append(sets, intern(interned, s))
+		}
+	}
+}
+
+// classIndices reads a 1-D array of integer class indices.
+func classIndices(r *npyfile.Reader, path string) ([]labelset.Set, int, error) {
+	if kind := strings.TrimLeft(r.DType, "<>|="); kind[0] != 'i' && kind[0] != 'u' {
+		return nil, 0, fmt.Errorf("labels %s: a 1-D label array must hold integer class indices, got dtype %s", path, r.DType)
+	}
+	sets := make([]labelset.Set, 0, r.Rows)
+	interned := map[string]labelset.Set{}
+	buf := make([]float64, 1<<16)
+	k := 0
+	for {
+		rows, err := r.Next(buf)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, v := range buf[:rows] {
+			if v < 0 || v >= 1<<31 {
+				return nil, 0, fmt.Errorf("labels %s: entry %d is class %v, want an index in [0, 2^31)", path, len(sets), v)
+			}
+			c := int(v)
+			k = max(k, c+1)
+			sets = append(sets, intern(interned, labelset.Set{c}))
+		}
+	}
+	if k < 2 {
+		return nil, 0, fmt.Errorf("labels %s: every sample has class 0, want at least two classes", path)
+	}
+	return sets, k, nil
+}
+
+// intern returns the stored copy of s, storing a copy the first time.
+func intern(table map[string]labelset.Set, s labelset.Set) labelset.Set {
+	key := s.Key()
+	if t, ok := table[key]; ok {
+		return t
+	}
+	t := slices.Clone(s)
+	table[key] = t
+	return t
 }
 
 func printCollapse(stdout io.Writer, met *collapse.Metrics) {
@@ -99,10 +263,21 @@ func printCollapse(stdout io.Writer, met *collapse.Metrics) {
 	fmt.Fprintf(tw, "NC3 (Zhu, W M^T)\t%s\n", number(j.NC3))
 	fmt.Fprintf(tw, "NC3 (Papyan)\t%s\n", number(j.NC3Papyan))
 	fmt.Fprintf(tw, "NCC agreement\t%s\n", number(j.NCCAgreement))
+	fmt.Fprintf(tw, "CDNV\t%s\n", number(j.CDNV))
+	fmt.Fprintf(tw, "NC2 uniformity (log kernel)\tmean %s, std %s\n", number(j.NC2Uniformity.Mean), number(j.NC2Uniformity.Std))
+	fmt.Fprintf(tw, "NC3 uniform duality CV\t%s\n", number(j.NC3UniformityCV))
 	for _, m := range sortedKeys(met.Angle) {
 		fmt.Fprintf(tw, "angle ratio m=%d\t%s (%.3g° / %.3g°)\n", m, number(finitePtr(met.Angle[m])), met.AngleMatched[m], met.AngleAll[m])
 		for _, count := range sortedKeys(met.AngleByCount[m]) {
 			fmt.Fprintf(tw, "  sets with %d samples\t%s\n", count, number(finitePtr(met.AngleByCount[m][count])))
+		}
+	}
+	if j.Subspace != nil {
+		fmt.Fprintf(tw, "rank of W\t%d of d = %d\n", j.WRank, j.D)
+		fmt.Fprintf(tw, "null-space energy\t%s\n", number(j.NullEnergy))
+		fmt.Fprintf(tw, "NC1 in W's row space\t%s\n", number(j.NC1Row))
+		for _, m := range sortedKeys(met.AngleRow) {
+			fmt.Fprintf(tw, "angle ratio m=%d row / null space\t%s / %s\n", m, number(finitePtr(met.AngleRow[m])), number(finitePtr(met.AngleNull[m])))
 		}
 	}
 	for _, m := range sortedKeys(met.Gamma) {

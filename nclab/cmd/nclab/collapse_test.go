@@ -129,3 +129,183 @@ func TestCollapseBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCollapseSubspaceSplitMatchesNumPy: `nclab collapse --json` with --weights on data
+// with d = 16 > K = 5 and a W of rank 4 prints angle_row, angle_null, nc1_row and
+// null_energy agreeing with NumPy (testdata/make_fixtures.py) to 1e-6 relative; without
+// --weights the keys are absent.
+func TestCollapseSubspaceSplitMatchesNumPy(t *testing.T) {
+	args := []string{"collapse", "--features", collapseFixtures + "subspace_features.npy",
+		"--labels", collapseFixtures + "subspace_labels.npy", "--json"}
+	code, out, errs := runCommand(append(args, "--weights", collapseFixtures+"subspace_W.npy")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
+	var expected map[string]struct{ Paper map[string]any }
+	json.Unmarshal(raw, &expected)
+	want := expected["subspace"].Paper
+	close := func(key string, g any, w float64) {
+		gv, ok := g.(float64)
+		if !ok || math.Abs(gv-w) > 1e-6*math.Abs(w) {
+			t.Errorf("%s: got %v, NumPy %v", key, g, w)
+		}
+	}
+	for _, key := range []string{"nc1_row", "null_energy", "w_rank"} {
+		close(key, got[key], want[key].(float64))
+	}
+	for _, key := range []string{"angle_row", "angle_null"} {
+		wm := want[key].(map[string]any)
+		gm, _ := got[key].(map[string]any)
+		if len(wm) != 2 || len(gm) != len(wm) {
+			t.Errorf("%s: got %v, NumPy %v", key, gm, wm)
+		}
+		for m, w := range wm {
+			close(key+"["+m+"]", gm[m], w.(float64))
+		}
+	}
+	code, out, errs = runCommand(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, key := range []string{"angle_row", "angle_null", "nc1_row", "null_energy", "w_rank"} {
+		if strings.Contains(out, `"`+key+`"`) {
+			t.Errorf("%s printed without --weights", key)
+		}
+	}
+	code, out, _ = runCommand("collapse", "--features", collapseFixtures+"subspace_features.npy",
+		"--labels", collapseFixtures+"subspace_labels.npy", "--weights", collapseFixtures+"subspace_W.npy")
+	if code != 0 || !strings.Contains(out, "null-space energy") || !strings.Contains(out, "4 of d = 16") {
+		t.Errorf("table output: exit %d\n%s", code, out)
+	}
+}
+
+// TestCollapseFieldMetricsAndClassIndices: the field metrics match NumPy on the
+// single-label fixture (d = 11 > K = 7), and its labels as an N-vector of int64 class
+// indices give the same JSON as the one-hot rows, without the multi-label keys.
+func TestCollapseFieldMetricsAndClassIndices(t *testing.T) {
+	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
+	var expected map[string]struct{ Paper map[string]any }
+	json.Unmarshal(raw, &expected)
+	outputs := map[string]string{}
+	for _, labels := range []string{"single_label_labels.npy", "single_label_classes.npy"} {
+		code, out, errs := runCommand("collapse", "--features", collapseFixtures+"single_label_features.npy",
+			"--labels", collapseFixtures+labels, "--weights", collapseFixtures+"single_label_W.npy",
+			"--bias", collapseFixtures+"single_label_b.npy", "--json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", labels, code, errs)
+		}
+		outputs[labels] = out
+		var got map[string]any
+		json.Unmarshal([]byte(out), &got)
+		want := expected["single_label"].Paper
+		for _, key := range []string{"nc1", "cdnv", "nc3_uniformity_cv", "ncc_agreement", "null_energy"} {
+			g, _ := got[key].(float64)
+			if w := want[key].(float64); math.Abs(g-w) > 1e-6*math.Abs(w) {
+				t.Errorf("%s %s: got %v, NumPy %v", labels, key, got[key], w)
+			}
+		}
+		for _, sub := range []string{"mean", "std"} {
+			g, _ := got["nc2_uniformity"].(map[string]any)[sub].(float64)
+			if w := want["nc2_uniformity"].(map[string]any)[sub].(float64); math.Abs(g-w) > 1e-6*math.Abs(w) {
+				t.Errorf("%s nc2_uniformity.%s: got %v, NumPy %v", labels, sub, g, w)
+			}
+		}
+		for _, key := range []string{"nc_m", "angle", "gamma", "angle_row"} {
+			if _, ok := got[key]; ok {
+				t.Errorf("%s: single-label output has %q", labels, key)
+			}
+		}
+	}
+	if outputs["single_label_labels.npy"] != outputs["single_label_classes.npy"] {
+		t.Errorf("class indices and one-hot rows differ:\n%s\n%s", outputs["single_label_labels.npy"], outputs["single_label_classes.npy"])
+	}
+}
+
+// TestCollapseStreamsLargeFiles: features of more rows than one chunk, float16 and
+// float32, give what collapse.Compute gives on the same values in memory; features
+// scaled by 1e160 give the same metrics.
+func TestCollapseStreamsLargeFiles(t *testing.T) {
+	dir := t.TempDir()
+	const n, d, k = 3000, 6, 4
+	f32 := make([]float32, n*d)
+	classes := make([]int64, n)
+	for i := range n {
+		classes[i] = int64(i % k)
+		for j := range d {
+			f32[i*d+j] = float32(math.Sin(float64(i*7+j*3))*0.3 + float64((int(classes[i])+j)%3))
+		}
+	}
+	npyfile.Write(filepath.Join(dir, "f.npy"), []int{n, d}, f32)
+	npyfile.Write(filepath.Join(dir, "y.npy"), []int{n}, classes)
+	big := make([]float64, n*d)
+	for i, v := range f32 {
+		big[i] = float64(v) * 1e160
+	}
+	npyfile.Write(filepath.Join(dir, "big.npy"), []int{n, d}, big)
+	var results []map[string]any
+	for _, name := range []string{"f.npy", "big.npy"} {
+		code, out, errs := runCommand("collapse", "--features", filepath.Join(dir, name), "--labels", filepath.Join(dir, "y.npy"), "--json")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, errs)
+		}
+		var got map[string]any
+		json.Unmarshal([]byte(out), &got)
+		results = append(results, got)
+	}
+	for _, key := range []string{"nc1", "nc2_h", "cdnv"} {
+		a, _ := results[0][key].(float64)
+		b, _ := results[1][key].(float64)
+		if a == 0 || math.Abs(a-b) > 1e-9*math.Abs(a) {
+			t.Errorf("%s: %v at scale 1, %v at scale 1e160", key, a, b)
+		}
+	}
+	if n1, _ := results[0]["n"].(float64); n1 != n {
+		t.Errorf("n = %v, want %d", results[0]["n"], n)
+	}
+	code, _, errs := runCommand("collapse", "--features", filepath.Join(dir, "f.npy"), "--labels", filepath.Join(dir, "y.npy"), "--pinv-rtol", "NaN")
+	if code == 0 || !strings.Contains(errs, "--pinv-rtol NaN") {
+		t.Errorf("--pinv-rtol NaN: exit %d, %s", code, errs)
+	}
+	npyfile.Write(filepath.Join(dir, "yf.npy"), []int{n}, make([]float64, n))
+	if code, _, errs := runCommand("collapse", "--features", filepath.Join(dir, "f.npy"), "--labels", filepath.Join(dir, "yf.npy")); code == 0 || !strings.Contains(errs, "integer class indices") {
+		t.Errorf("float 1-D labels: exit %d, %s", code, errs)
+	}
+}
+
+// TestCollapseMatMul: the GoMLX float32 product agrees with gonum's float64 one.
+func TestCollapseMatMul(t *testing.T) {
+	mm, err := newMatMul()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mm.close()
+	const rows, d, q = 5, 7, 3
+	x := make([]float32, rows*d)
+	v := make([]float32, d*q)
+	for i := range x {
+		x[i] = float32(i%5) - 1.5
+	}
+	for i := range v {
+		v[i] = float32(i%3) + 0.25
+	}
+	out := make([]float32, rows*q)
+	if err := mm.mul(x, rows, d, v, q, out); err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		for j := range q {
+			var want float64
+			for l := range d {
+				want += float64(x[i*d+l]) * float64(v[l*q+j])
+			}
+			if math.Abs(float64(out[i*q+j])-want) > 1e-5*math.Max(1, math.Abs(want)) {
+				t.Errorf("out[%d, %d] = %v, want %v", i, j, out[i*q+j], want)
+			}
+		}
+	}
+}

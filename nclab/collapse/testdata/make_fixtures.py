@@ -90,6 +90,18 @@ def metrics(k, h, labels, w=None, b=None, reference=False):
         out["angle_by_count"][str(m)] = {str(c): (lambda r: r[0] / r[1])(ratio(g)) for c, g in counts.items()}
         out["gamma"][str(m)] = float(np.mean([np.linalg.norm(means[s]) / np.linalg.norm(mu[list(s)].mean(axis=0)) for s in present]))
 
+    # Field metrics (METHOD.md section 5), pair by pair, with the paper's mu_G.
+    mu_g1 = h1.mean(axis=0)
+    sigma2 = [((h[owner == i] - mu[c]) ** 2).sum(axis=1).mean() for c, i in enumerate(singles)]
+    u = [(mu[c] - mu_g1) / np.linalg.norm(mu[c] - mu_g1) for c in range(k)]
+    pairs = list(itertools.combinations(range(k), 2))
+    out["cdnv"] = float(np.mean([(sigma2[a] + sigma2[b]) / (2 * np.sum((mu[a] - mu[b]) ** 2)) for a, b in pairs]))
+    logs = [np.log(1 / np.linalg.norm(u[a] - u[b])) for a, b in pairs]
+    out["nc2_uniformity"] = {"mean": float(np.mean(logs)), "std": float(np.std(logs))}
+    if w is not None:
+        cos = [w[c] @ (mu[c] - mu_g1) / (np.linalg.norm(w[c]) * np.linalg.norm(mu[c] - mu_g1)) for c in range(k)]
+        out["nc3_uniformity_cv"] = float(np.std(cos) / np.mean(cos))
+
     centred = mu - mu_g
     out["nc2_h"] = etf_distance((mu if reference else centred) @ (mu if reference else centred).T)
     if w is not None:
@@ -99,6 +111,22 @@ def metrics(k, h, labels, w=None, b=None, reference=False):
         nearest = np.argmin(((h1[:, None, :] - mu[None, :, :]) ** 2).sum(axis=2), axis=1)
         predicted = np.argmax(h1 @ w.T + b, axis=1)
         out["ncc_agreement"] = float(np.mean(nearest == predicted))
+    return out
+
+
+def subspace_split(k, h, labels, w, reference=False, null_angle=True):
+    """The subspace split of METHOD.md section 5 from the projected features themselves:
+    P = pinv(W) W (the orthogonal projector onto the row space of W), then the metrics
+    above on P h and on (I - P) h."""
+    p = np.linalg.pinv(w) @ w
+    row = h @ p
+    null = h - row
+    on_row = metrics(k, row, labels, reference=reference)
+    out = {"angle_row": on_row["angle"], "nc1_row": on_row["nc1"],
+           "null_energy": float((null ** 2).sum() / (h ** 2).sum()),
+           "w_rank": int(np.linalg.matrix_rank(w))}
+    if null_angle:
+        out["angle_null"] = metrics(k, null, labels, reference=reference)["angle"]
     return out
 
 
@@ -153,17 +181,62 @@ def dataset_low_dimension(rng):
     return k, h, labels, None, None
 
 
+def dataset_subspace(rng):
+    """K=5, d=16 > K, W of rank 4 (w_4 = w_0 - 0.5 w_2): a tag-wise average inside the
+    row space of W, plus a null-space part that is a fresh random vector per label set
+    (no structure there), plus noise, offset 1."""
+    k, d = 5, 16
+    w = rng.standard_normal((k, d))
+    w[4] = w[0] - 0.5 * w[2]
+    p = np.linalg.pinv(w) @ w
+    sets = [((c,), n) for c, n in enumerate([20, 24, 18, 22, 26])]
+    sets += [(q, 8) for q in itertools.combinations(range(k), 2)]
+    sets += [((0, 1, 2), 6), ((1, 2, 4), 6), ((0, 3, 4), 5), ((2, 3, 4), 7)]
+    labels = multi_hot(k, sets)
+    base = 2 * rng.standard_normal((k, d)) @ p
+    null_part = {s: 1.5 * (rng.standard_normal(d) @ (np.eye(d) - p)) for s, _ in sets}
+    h = np.array([base[np.flatnonzero(y)].sum(axis=0) * (1 + 0.3 * y.sum()) + null_part[tuple(np.flatnonzero(y))]
+                  for y in labels])
+    h += 0.4 * rng.standard_normal(h.shape) + 1.0
+    perm = rng.permutation(len(h))
+    return k, h[perm], labels[perm], w, 0.2 * rng.standard_normal(k)
+
+
+def dataset_single_label(rng):
+    """K=7, d=11 > K, single-label (every set of size 1), imbalanced, with W and b."""
+    k, d = 7, 11
+    counts = [15, 22, 9, 30, 12, 18, 25]
+    labels = multi_hot(k, [((c,), n) for c, n in enumerate(counts)])
+    base = 2 * rng.standard_normal((k, d))
+    h = np.array([base[np.flatnonzero(y)[0]] for y in labels]) + 0.8 * rng.standard_normal((len(labels), d)) - 1.5
+    perm = rng.permutation(len(h))
+    w = base + 0.7 * rng.standard_normal((k, d))
+    return k, h[perm], labels[perm], w, 0.1 * rng.standard_normal(k)
+
+
 def main():
     rng = np.random.default_rng(20240701)
     expected = {}
-    for name, make in [("mixed", dataset_mixed), ("near_collapse", dataset_near_collapse), ("low_dimension", dataset_low_dimension)]:
+    for name, make in [("mixed", dataset_mixed), ("near_collapse", dataset_near_collapse), ("low_dimension", dataset_low_dimension),
+                       ("subspace", dataset_subspace), ("single_label", dataset_single_label)]:
         k, h, labels, w, b = make(rng)
         np.save(f"{name}_features.npy", h)
         np.save(f"{name}_labels.npy", labels)
+        if name == "single_label":
+            np.save(f"{name}_classes.npy", np.argmax(labels, axis=1).astype(np.int64))  # the same labels as class indices
         if w is not None:
             np.save(f"{name}_W.npy", w)
             np.save(f"{name}_b.npy", b)
         expected[name] = {"k": k, "paper": metrics(k, h, labels, w, b), "reference": metrics(k, h, labels, w, b, reference=True)}
+        if w is not None:
+            # near_collapse: the null-space means are all ~5 (I - P) 1, so their angles
+            # are ~1e-6 degrees, below what arccos resolves: angle_null is not compared.
+            for variant, reference in [("paper", False), ("reference", True)]:
+                expected[name][variant].update(subspace_split(k, h, labels, w, reference, null_angle=name != "near_collapse"))
+        if name == "single_label":  # nclab omits the multi-label keys of single-label data
+            for variant in ["paper", "reference"]:
+                for key in ["nc_m", "angle", "angle_matched_deg", "angle_all_deg", "angle_by_count", "gamma", "angle_row", "angle_null"]:
+                    expected[name][variant].pop(key, None)
     with open("expected.json", "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
 
