@@ -80,7 +80,6 @@ func Evaluate(truth, pred []labelset.Set, k int, logits ...*mat.Dense) (*Report,
 	return r, nil
 }
 
-
 // score computes the Scores of the samples idx, following scikit-learn 1.2's
 // arithmetic (precision and recall first, then F = 2PR/(P+R)).
 func score(k int, truth, pred []labelset.Set, z *mat.Dense, idx []int) *Scores {

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 
+	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/etf"
 	"github.com/nclab/nclab/nclab/labelset"
 )
@@ -329,6 +330,26 @@ func TestContactSheetGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "sheet", b)
+}
+
+// SetSheet captions each tile with its label set and draws the stored pixels.
+func TestSetSheet(t *testing.T) {
+	s := &data.Set{Name: "tiny", K: 3, Height: 2, Width: 2, Channels: 1, Pixels: []uint8{10, 20, 30, 40, 50, 60, 70, 80},
+		Labels: []labelset.Set{{0}, {1, 2}}}
+	rows, err := SetSheet(s, []int{1, 0}, 2)
+	if err != nil || len(rows) != 1 || len(rows[0]) != 2 {
+		t.Fatalf("SetSheet: %v, %d rows", err, len(rows))
+	}
+	if got := rows[0][0].Title.Text + " " + rows[0][1].Title.Text; got != "{1,2} {0}" {
+		t.Errorf("captions %q, want \"{1,2} {0}\"", got)
+	}
+	if _, err := SetSheet(s, []int{2}, 2); err == nil {
+		t.Error("index out of range accepted")
+	}
+	s.Channels, s.Pixels = 2, make([]uint8, 16)
+	if _, err := SetSheet(s, []int{0}, 2); err == nil {
+		t.Error("2-channel images accepted")
+	}
 }
 
 func TestImageFromFloats(t *testing.T) {

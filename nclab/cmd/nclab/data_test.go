@@ -59,8 +59,8 @@ func TestDataBuildStatsSheet(t *testing.T) {
 	}
 	defer f.Close()
 	img, err := png.Decode(f)
-	// 4 columns of 56+8 px, 2 rows (multiplicities 1 and 2) of 56+15+8 px.
-	if err != nil || img.Bounds().Dx() != 4*64 || img.Bounds().Dy() != 2*79 {
+	// 4 columns of 1.4 in and 2 rows (multiplicities 1 and 2) of 1.6 in at 96 dpi: 5.6 x 3.2 in.
+	if err != nil || img.Bounds().Dx() != 538 || img.Bounds().Dy() != 307 {
 		t.Errorf("sheet: %v, bounds %v", err, img.Bounds())
 	}
 }
