@@ -8,7 +8,7 @@
 //     trainable parameter, PyTorch semantics ([SGDMomentumStep]: v = mu v + g +
 //     wd p, p -= lr v), learning rate cosine-annealed per epoch to lr/1000
 //     ([CosineLR]). GoMLX has no momentum SGD, hence ours.
-//   - [Trainer]: seeded (weights and the per-epoch batch order, [EpochOrder]),
+//   - [Trainer]: seeded (weights and the per-epoch batch order, data.EpochOrder),
 //     float32; every TrackEvery epochs it measures collapse metrics on the
 //     training features and multi-label metrics on train and test
 //     ([Trainer.Track]), calls a callback (live plots), appends to log.jsonl and
