@@ -2,6 +2,8 @@ package train
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/nclab/nclab/nclab/models"
@@ -9,6 +11,39 @@ import (
 
 // Presets lists the preset names Preset accepts.
 var Presets = []string{"quick", "paper"}
+
+// EnvPreset names the environment variable that selects the preset of the
+// notebooks and of make reports: "quick" (the default) or "paper".
+const EnvPreset = "PRESET"
+
+// PresetFromEnv returns the preset named by $PRESET, "quick" when it is unset;
+// any other value than one of Presets is an error.
+func PresetFromEnv() (string, error) {
+	p := os.Getenv(EnvPreset)
+	if p == "" {
+		return "quick", nil
+	}
+	if !slices.Contains(Presets, p) {
+		return "", fmt.Errorf("train: $%s = %q: want one of %v", EnvPreset, p, Presets)
+	}
+	return p, nil
+}
+
+// NotebookRunDir is where a notebook keeps its run directories:
+// <repository>/.cache/notebooks/<parts...> (git-ignored). The repository is
+// $NCLAB_ROOT (notebooks/run.sh sets it), else the parent of $GONB_DIR (a GoNB
+// kernel's working directory, the notebooks/ folder); neither set is an error.
+func NotebookRunDir(parts ...string) (string, error) {
+	root := os.Getenv("NCLAB_ROOT")
+	if root == "" {
+		gonb := os.Getenv("GONB_DIR")
+		if gonb == "" {
+			return "", fmt.Errorf("train: NotebookRunDir: neither $NCLAB_ROOT nor $GONB_DIR is set")
+		}
+		root = filepath.Join(gonb, "..")
+	}
+	return filepath.Join(append([]string{root, ".cache", "notebooks"}, parts...)...), nil
+}
 
 // Preset returns the training configuration of a preset:
 //

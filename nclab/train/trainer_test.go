@@ -261,3 +261,29 @@ func TestSeries(t *testing.T) {
 		t.Errorf("unknown series name accepted")
 	}
 }
+
+func TestPresetFromEnvAndNotebookRunDir(t *testing.T) {
+	for env, want := range map[string]string{"": "quick", "quick": "quick", "paper": "paper"} {
+		t.Setenv(EnvPreset, env)
+		if got, err := PresetFromEnv(); got != want || err != nil {
+			t.Errorf("PRESET=%q: PresetFromEnv() = %q, %v; want %q", env, got, err, want)
+		}
+	}
+	t.Setenv(EnvPreset, "fast")
+	if _, err := PresetFromEnv(); err == nil || !strings.Contains(err.Error(), `"fast"`) {
+		t.Errorf("PRESET=fast: error %v, want one naming the value", err)
+	}
+	t.Setenv("NCLAB_ROOT", "/repo")
+	if got, err := NotebookRunDir("04", "quick"); got != "/repo/.cache/notebooks/04/quick" || err != nil {
+		t.Errorf("NotebookRunDir with NCLAB_ROOT = %q, %v", got, err)
+	}
+	t.Setenv("NCLAB_ROOT", "")
+	t.Setenv("GONB_DIR", "/repo/notebooks")
+	if got, _ := NotebookRunDir("07"); got != "/repo/.cache/notebooks/07" {
+		t.Errorf("NotebookRunDir with GONB_DIR = %q", got)
+	}
+	t.Setenv("GONB_DIR", "")
+	if _, err := NotebookRunDir("07"); err == nil {
+		t.Error("NotebookRunDir without NCLAB_ROOT or GONB_DIR: no error")
+	}
+}
