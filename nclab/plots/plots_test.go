@@ -438,3 +438,25 @@ func TestDecadeTicksShortRange(t *testing.T) {
 		t.Errorf("labels %q, want \"0.5 1 2\"", got)
 	}
 }
+
+func TestSeriesOf(t *testing.T) {
+	get := func(recs []float64, name string) (x, y []float64, err error) {
+		if name == "bad" {
+			return nil, nil, fmt.Errorf("no such quantity")
+		}
+		for i, v := range recs {
+			if name == "neg" {
+				v = -v
+			}
+			x, y = append(x, float64(i)), append(y, v)
+		}
+		return x, y, nil
+	}
+	got, err := SeriesOf(get, []float64{0, 2, 3}, "pos", "neg")
+	if err != nil || len(got) != 1 || got[0].Name != "pos" || len(got[0].X) != 2 || got[0].Y[0] != 2 {
+		t.Errorf("SeriesOf = %+v, %v; want one series \"pos\" with the two positive points", got, err)
+	}
+	if _, err := SeriesOf(get, []float64{1}, "pos", "bad"); err == nil {
+		t.Error("SeriesOf: get's error lost")
+	}
+}
