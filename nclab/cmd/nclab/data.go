@@ -152,6 +152,9 @@ func runDataSheet(args []string, stdout io.Writer) error {
 	if *pngPath == "" {
 		return errors.New("--png FILE is required")
 	}
+	if *per < 1 {
+		return fmt.Errorf("--per %d: want at least 1 image per multiplicity", *per)
+	}
 	train, test, _, err := data.ReadDir(dir)
 	if err != nil {
 		return err

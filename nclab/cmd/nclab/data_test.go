@@ -75,6 +75,7 @@ func TestDataErrors(t *testing.T) {
 		{[]string{"data", "build", "--dataset", "mnist-mlab", "--preset", "huge"}, "unknown preset"},
 		{[]string{"data", "build", "--dataset", "mnist-mlab", "--train-counts", "1=3"}, "bad counts"},
 		{[]string{"data", "stats", t.TempDir()}, "not a built data folder"},
+		{[]string{"data", "sheet", t.TempDir(), "--png", "x.png", "--per", "0"}, "--per 0"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(c.args, &out, &errb); code == 0 || !strings.Contains(errb.String(), c.want) {
