@@ -15,7 +15,7 @@
 //     saves a checkpoint; a resumed run reproduces an uninterrupted one exactly.
 //     A non-finite objective stops it with an error naming the last good
 //     checkpoint.
-//   - Presets ([Preset]; [PresetFromEnv] reads $PRESET for the notebooks, which
+//   - Presets ([Preset]; nclab.PresetFromEnv reads $PRESET for the notebooks, which
 //     keep their runs under [NotebookRunDir]): "paper" is METHOD.md §7 (ResNet18, 200 epochs; for a
 //     GPU). "quick" is a small CNN (conv 32-64-K, BN, max-pools, global
 //     average pooling) with the frozen ETF head (d = K = 10, "fix_dim") on the

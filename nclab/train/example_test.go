@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/janpfeifer/must"
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/train"
 )
 
@@ -39,10 +40,10 @@ func ExampleTable2Config() {
 
 // The first lines of a notebook that trains: the preset from $PRESET and where
 // its run directories go, errors checked with must as in every notebook cell.
-func ExamplePresetFromEnv() {
-	os.Setenv("PRESET", "")
+func ExampleNotebookRunDir() {
+	os.Setenv(nclab.EnvPreset, "")
 	os.Setenv("NCLAB_ROOT", "/home/me/nclab")
-	preset := must.M1(train.PresetFromEnv())
+	preset := must.M1(nclab.PresetFromEnv())
 	fmt.Println(preset, must.M1(train.NotebookRunDir("04", preset)))
 	// Output:
 	// quick /home/me/nclab/.cache/notebooks/04/quick

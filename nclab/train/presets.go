@@ -6,28 +6,12 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/models"
 )
 
-// Presets lists the preset names Preset accepts.
-var Presets = []string{"quick", "paper"}
-
-// EnvPreset names the environment variable that selects the preset of the
-// notebooks and of make reports: "quick" (the default) or "paper".
-const EnvPreset = "PRESET"
-
-// PresetFromEnv returns the preset named by $PRESET, "quick" when it is unset;
-// any other value than one of Presets is an error.
-func PresetFromEnv() (string, error) {
-	p := os.Getenv(EnvPreset)
-	if p == "" {
-		return "quick", nil
-	}
-	if !slices.Contains(Presets, p) {
-		return "", fmt.Errorf("train: $%s = %q: want one of %v", EnvPreset, p, Presets)
-	}
-	return p, nil
-}
+// Presets lists the preset names Preset accepts (nclab.Presets).
+var Presets = nclab.Presets
 
 // NotebookRunDir is where a notebook keeps its run directories:
 // <repository>/.cache/notebooks/<parts...> (git-ignored). The repository is
