@@ -7,6 +7,7 @@ require (
 	github.com/gomlx/compute v0.1.14
 	github.com/gomlx/go-xla v0.4.13
 	github.com/gomlx/gomlx v0.28.16
+	github.com/janpfeifer/must v0.2.0
 	golang.org/x/image v0.26.0
 	gonum.org/v1/gonum v0.17.0
 	gonum.org/v1/plot v0.15.2

@@ -72,15 +72,24 @@ func (b *Batches) Name() string { return b.set.Name }
 // Epoch is the number of epochs started so far (calls of Iter).
 func (b *Batches) Epoch() int { return b.epoch }
 
-// EpochOrder returns the sample order of epoch e (0-based): the indices shuffled by a
-// PCG generator seeded with (Seed, e), or in order without Shuffle.
+// EpochOrder returns the sample order of epoch e (0-based): the indices in the order
+// of the package's EpochOrder(Seed, e, len(indices)), or in order without Shuffle.
 func (b *Batches) EpochOrder(e int) []int {
-	order := append([]int(nil), b.opt.Indices...)
-	if b.opt.Shuffle {
-		rng := rand.New(rand.NewPCG(uint64(b.opt.Seed), uint64(e)))
-		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+	if !b.opt.Shuffle {
+		return append([]int(nil), b.opt.Indices...)
+	}
+	order := EpochOrder(b.opt.Seed, e, len(b.opt.Indices))
+	for j, i := range order {
+		order[j] = b.opt.Indices[i]
 	}
 	return order
+}
+
+// EpochOrder is the order in which epoch e (0-based) visits n samples: a
+// permutation drawn from (seed, e) alone, so a resumed run visits the same batches
+// as an uninterrupted one. It is the shuffle of Batches and of nclab/train.
+func EpochOrder(seed int64, epoch, n int) []int {
+	return rand.New(rand.NewPCG(uint64(seed), uint64(epoch)+1)).Perm(n)
 }
 
 // BatchIndices splits an epoch's order into the batches Iter yields.

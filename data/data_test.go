@@ -497,3 +497,28 @@ func TestHostileSetFiles(t *testing.T) {
 		t.Errorf("WriteDir of an empty test split: error %v", err)
 	}
 }
+
+// Batches over a subset visits it in the order EpochOrder draws (the trainer's shuffle).
+func TestBatchesShuffleIsEpochOrder(t *testing.T) {
+	s := &Set{Name: "tiny", K: 2, Height: 1, Width: 1, Channels: 1, Pixels: make([]uint8, 40), Labels: make([]labelset.Set, 40)}
+	for i := range s.Labels {
+		s.Labels[i] = labelset.Set{i % 2}
+	}
+	indices := []int{5, 7, 11, 13, 17, 19, 23, 29}
+	b, err := NewBatches(s, BatchOptions{BatchSize: 4, Shuffle: true, Seed: 9, Indices: indices})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range 3 {
+		perm := EpochOrder(9, e, len(indices))
+		got := b.EpochOrder(e)
+		for j, i := range perm {
+			if got[j] != indices[i] {
+				t.Fatalf("epoch %d: order %v, want indices permuted by %v", e, got, perm)
+			}
+		}
+	}
+	if slices.Equal(EpochOrder(9, 0, 8), EpochOrder(9, 1, 8)) || !slices.Equal(EpochOrder(9, 1, 8), EpochOrder(9, 1, 8)) {
+		t.Error("EpochOrder: epochs 0 and 1 agree, or one epoch differs between calls")
+	}
+}

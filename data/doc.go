@@ -18,8 +18,8 @@
 //     SVHN's ImageNet statistics); MultiHot fills the targets y_S (METHOD.md §1).
 //   - Batches: a GoMLX train.Dataset of seeded shuffled batches, one epoch per Iter.
 //   - Describe / StatsOf: counts per multiplicity and per label set (nclab data stats).
-//   - ContactSheet / WriteContactSheet / SampleIndices: a PNG grid of samples labelled
-//     with their label sets.
+//   - SampleIndices: a seeded pick of samples of every multiplicity, the contents of a
+//     contact sheet (drawn by nclab/plots.SetSheet; nclab data sheet).
 //   - WriteDir / ReadDir: the folder of nclab data build --out DIR (manifest.json plus
 //     train.nclab and test.nclab, each ending in its SHA-256).
 //   - Fetch: download and unpack the official archives where there is internet.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/nclab/nclab/nclab/labelset"
 )
@@ -139,4 +140,24 @@ func (s *Set) SHA256() string {
 	h.Write(s.Pixels)
 	h.Write(s.MultiHotBytes())
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// SampleIndices picks up to n images of each multiplicity present (in increasing
+// multiplicity), at random with the given seed: the usual contents of a contact sheet.
+func SampleIndices(s *Set, n int, seed int64) []int {
+	byM := map[int][]int{}
+	maxM := 0
+	for i, l := range s.Labels {
+		byM[len(l)] = append(byM[len(l)], i)
+		maxM = max(maxM, len(l))
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x5348454554)) // "SHEET"
+	var out []int
+	for m := 1; m <= maxM; m++ {
+		idx := byM[m]
+		for _, j := range rng.Perm(len(idx))[:min(n, len(idx))] {
+			out = append(out, idx[j])
+		}
+	}
+	return out
 }

@@ -114,17 +114,4 @@ func validateBatch(k, d int, rows []float64, sets []labelset.Set, first int) err
 	return nil
 }
 
-func validateSet(k int, s labelset.Set) error {
-	if len(s) == 0 {
-		return fmt.Errorf("empty label set")
-	}
-	for j, c := range s {
-		if c < 0 || c >= k {
-			return fmt.Errorf("label set %v has class %d outside [0, %d)", s, c, k)
-		}
-		if j > 0 && s[j-1] >= c {
-			return fmt.Errorf("label set %v is not strictly increasing (build it with labelset.New)", []int(s))
-		}
-	}
-	return nil
-}
+func validateSet(k int, s labelset.Set) error { return s.Check(k) }

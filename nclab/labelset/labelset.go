@@ -20,20 +20,32 @@ func New(k int, classes ...int) (Set, error) {
 	if k < 1 {
 		return nil, fmt.Errorf("labelset: number of classes K = %d, want K >= 1", k)
 	}
-	if len(classes) == 0 {
-		return nil, fmt.Errorf("labelset: empty label set (every sample needs at least one label)")
-	}
-	s := slices.Clone(classes)
+	s := Set(slices.Clone(classes))
 	slices.Sort(s)
-	for i, c := range s {
-		if c < 0 || c >= k {
-			return nil, fmt.Errorf("labelset: class %d outside [0, %d)", c, k)
-		}
-		if i > 0 && s[i-1] == c {
-			return nil, fmt.Errorf("labelset: class %d appears twice in %v", c, classes)
+	if err := s.Check(k); err != nil {
+		return nil, fmt.Errorf("labelset: %w", err)
+	}
+	return s, nil
+}
+
+// Check returns an error unless s is a label set as New builds them for K = k
+// classes: non-empty, every class in [0, k), strictly increasing. Its messages
+// carry no package prefix: callers wrap them with the sample they belong to.
+func (s Set) Check(k int) error {
+	if len(s) == 0 {
+		return fmt.Errorf("empty label set (every sample needs at least one label)")
+	}
+	for j, c := range s {
+		switch {
+		case c < 0 || c >= k:
+			return fmt.Errorf("label set %v has class %d outside [0, %d)", []int(s), c, k)
+		case j > 0 && s[j-1] == c:
+			return fmt.Errorf("label set %v has class %d twice", []int(s), c)
+		case j > 0 && s[j-1] > c:
+			return fmt.Errorf("label set %v is not strictly increasing (build it with labelset.New)", []int(s))
 		}
 	}
-	return Set(s), nil
+	return nil
 }
 
 // MustNew is New that panics on invalid input; for literals in tests and examples.

@@ -17,6 +17,29 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
+func TestCheck(t *testing.T) {
+	if err := (Set{0, 2, 4}).Check(5); err != nil {
+		t.Errorf("Check({0,2,4}, K = 5) = %v, want nil", err)
+	}
+	for _, c := range []struct {
+		s    Set
+		want string
+	}{
+		{Set{}, "empty label set"},
+		{Set{0, 5}, "class 5 outside [0, 5)"},
+		{Set{-1, 2}, "class -1 outside [0, 5)"},
+		{Set{1, 1}, "class 1 twice"},
+		{Set{3, 1}, "not strictly increasing"},
+	} {
+		if err := c.s.Check(5); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Check(%v, K = 5) = %v, want an error containing %q", []int(c.s), err, c.want)
+		}
+	}
+	if _, err := New(5, 2, 2); err == nil || !strings.Contains(err.Error(), "labelset: label set [2 2] has class 2 twice") {
+		t.Errorf("New(5, 2, 2) = %v, want the repeated class named", err)
+	}
+}
+
 func TestIndexUnrankRoundTrip(t *testing.T) {
 	// Lexicographic order of the 2-subsets of [4], written out by hand.
 	want := []Set{{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}}

@@ -10,7 +10,9 @@
 // Heads (Heads): "learned", a linear layer with bias, or "etf", a frozen
 // simplex ETF (METHOD.md §4, package etf, identity embedding as the reference
 // code) with a trainable bias, where the last block outputs d = K channels
-// ("fix_dim"). [ParametersSaved] reproduces the parameters-saved percentages
+// ("fix_dim"). [ParameterCounts] counts the trainable parameters of both heads,
+// [SavedFraction] is the fraction saved, and [ParametersSaved] (both in one
+// call) reproduces the parameters-saved percentages
 // of METHOD.md §7 (ResNet18 20.7 %, ResNet50 4.5 %, VGG16 15.8 %, VGG19 11.6 %).
 //
 // A [Model] keeps its variables in a GoMLX model.Store: trainable weights

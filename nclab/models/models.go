@@ -69,6 +69,9 @@ var defaultFeatureDim = map[string]int{
 // a Config.WidthDivisor applies to.
 var ReferenceArchs = []string{"resnet18", "resnet50", "vgg16", "vgg19"}
 
+// PaperNames spells the ReferenceArchs as the paper's Table 2 does.
+var PaperNames = map[string]string{"resnet18": "ResNet18", "resnet50": "ResNet50", "vgg16": "VGG16", "vgg19": "VGG19"}
+
 // halvings counts the 2x2 max-pools of the architectures that have any.
 var halvings = map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5, "vgg19": 5}
 
@@ -266,22 +269,36 @@ func (m *Model) TrainableParameters() int {
 	return n
 }
 
-// ParametersSaved is (learned - etf) / learned, the fraction of trainable
-// parameters the ETF head with a K-dimensional last block saves over the
-// learned head with the default width (METHOD.md §7).
-func ParametersSaved(backend compute.Backend, cfg Config) (float64, error) {
+// ParameterCounts returns the trainable parameters of cfg's network with the
+// learned head at the default width and with the ETF head and a K-dimensional
+// last block ("fix_dim", METHOD.md §7); cfg's Head and FeatureDim are ignored.
+func ParameterCounts(backend compute.Backend, cfg Config) (learned, etf int, err error) {
 	cfg.Head, cfg.FeatureDim = "learned", 0
-	learned, err := New(backend, cfg)
+	l, err := New(backend, cfg)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	cfg.Head = "etf"
-	fixed, err := New(backend, cfg)
+	f, err := New(backend, cfg)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	l, f := learned.TrainableParameters(), fixed.TrainableParameters()
-	return float64(l-f) / float64(l), nil
+	return l.TrainableParameters(), f.TrainableParameters(), nil
+}
+
+// SavedFraction is (learned - etf) / learned, the fraction of trainable
+// parameters the ETF head saves (METHOD.md §7); 0 when learned is 0.
+func SavedFraction(learned, etf int) float64 {
+	if learned == 0 {
+		return 0
+	}
+	return float64(learned-etf) / float64(learned)
+}
+
+// ParametersSaved is the SavedFraction of cfg's ParameterCounts.
+func ParametersSaved(backend compute.Backend, cfg Config) (float64, error) {
+	l, f, err := ParameterCounts(backend, cfg)
+	return SavedFraction(l, f), err
 }
 
 func (b *builder) mlp(scope *model.Scope, x *Node, depth, hidden, d int) *Node {

@@ -60,13 +60,10 @@ func Evaluate(truth, pred []labelset.Set, k int, logits ...*mat.Dense) (*Report,
 		}
 	}
 	for i := range truth {
-		if len(truth[i]) == 0 {
-			return nil, fmt.Errorf("multilabel: sample %d has an empty true label set", i)
-		}
-		if err := validate(k, truth[i]); err != nil {
+		if err := truth[i].Check(k); err != nil {
 			return nil, fmt.Errorf("multilabel: sample %d, true set: %w", i, err)
 		}
-		if err := validate(k, pred[i]); err != nil {
+		if err := pred[i].Check(k); err != nil && len(pred[i]) > 0 { // a decoder may predict no label
 			return nil, fmt.Errorf("multilabel: sample %d, predicted set: %w", i, err)
 		}
 	}
@@ -81,18 +78,6 @@ func Evaluate(truth, pred []labelset.Set, k int, logits ...*mat.Dense) (*Report,
 		r.ByMultiplicity[m] = score(k, truth, pred, z, idx)
 	}
 	return r, nil
-}
-
-func validate(k int, s labelset.Set) error {
-	for j, c := range s {
-		if c < 0 || c >= k {
-			return fmt.Errorf("label set %v has class %d outside [0, %d)", []int(s), c, k)
-		}
-		if j > 0 && s[j-1] >= c {
-			return fmt.Errorf("label set %v is not strictly increasing", []int(s))
-		}
-	}
-	return nil
 }
 
 // score computes the Scores of the samples idx, following scikit-learn 1.2's

@@ -138,7 +138,7 @@ func TestBadInput(t *testing.T) {
 		want        string
 	}{
 		{"length", ok, ok[:1], 3, nil, "2 true label sets but 1 predictions"},
-		{"empty truth", []labelset.Set{{0}, {}}, ok, 3, nil, "sample 1 has an empty true label set"},
+		{"empty truth", []labelset.Set{{0}, {}}, ok, 3, nil, "sample 1, true set: empty label set"},
 		{"class outside", ok, []labelset.Set{{0}, {1, 3}}, 3, nil, "sample 1, predicted set: label set [1 3] has class 3 outside [0, 3)"},
 		{"logits shape", ok, ok, 3, mat.NewDense(2, 4, nil), "logits are 2 x 4, want N x K = 2 x 3"},
 		{"NaN logit", ok, ok, 3, mat.NewDense(2, 3, []float64{0, 0, 0, 0, math.NaN(), 0}), "logit [1, 1] is NaN"},

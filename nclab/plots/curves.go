@@ -220,3 +220,21 @@ func decadeLabel(k int) string {
 	}
 	return fmt.Sprintf("1e%+03d", k)
 }
+
+// SeriesOf turns named quantities of a training history into PositiveSeries for
+// Curves: get is the history's series function (nclab/train.Series,
+// nclab/ufm.Series), each name one quantity, used as the legend. A quantity with
+// no positive value is left out; an error of get is returned.
+func SeriesOf[R any](get func(records []R, name string) (x, y []float64, err error), records []R, names ...string) ([]Series, error) {
+	var out []Series
+	for _, name := range names {
+		x, y, err := get(records, name)
+		if err != nil {
+			return nil, err
+		}
+		if s := PositiveSeries(name, x, y); len(s.X) > 0 {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}

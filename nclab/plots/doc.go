@@ -8,7 +8,8 @@
 //   - Curves: collapse metrics against epochs or steps, log y axis when values span
 //     decades (NC1, NC2, NC3 and the angle ratio of METHOD.md §5 fall over decades),
 //     with DecadeTicks on log axes; PositiveSeries keeps the points a log axis can
-//     show. The legend goes to the emptiest corner.
+//     show. The legend goes to the emptiest corner. SeriesOf turns named quantities
+//     of a training history (nclab/train.Series, nclab/ufm.Series) into such series.
 //   - Heatmap and GramHeatmap: a matrix with its values written in the cells; GramHeatmap
 //     draws the cosine Gram matrix of the rows of W or of the class means, to compare
 //     with the simplex ETF's 1 on the diagonal and -1/(K-1) off it (METHOD.md §4).
@@ -17,7 +18,8 @@
 //     set's mean drawn against the sum or the average of its tags' means — the
 //     tag-wise-average geometry of Theorem 1 (METHOD.md §3), like the paper's Figure 1.
 //   - ContactSheet: sample images with their label sets as captions (ImageFromFloats
-//     converts a float32 HWC image in [0, 1], e.g. from data.Set.Batch).
+//     converts a float32 HWC image in [0, 1], e.g. from data.Set.Batch); SetSheet
+//     draws the samples of a data.Set (nclab data sheet).
 //   - GroupedBars: one bar per method within each group, for the paper's tables.
 //   - PNG, SVG and GridPNG render plots to bytes.
 //

@@ -16,6 +16,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 
+	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/etf"
 	"github.com/nclab/nclab/nclab/labelset"
 )
@@ -331,6 +332,26 @@ func TestContactSheetGolden(t *testing.T) {
 	golden(t, "sheet", b)
 }
 
+// SetSheet captions each tile with its label set and draws the stored pixels.
+func TestSetSheet(t *testing.T) {
+	s := &data.Set{Name: "tiny", K: 3, Height: 2, Width: 2, Channels: 1, Pixels: []uint8{10, 20, 30, 40, 50, 60, 70, 80},
+		Labels: []labelset.Set{{0}, {1, 2}}}
+	rows, err := SetSheet(s, []int{1, 0}, 2)
+	if err != nil || len(rows) != 1 || len(rows[0]) != 2 {
+		t.Fatalf("SetSheet: %v, %d rows", err, len(rows))
+	}
+	if got := rows[0][0].Title.Text + " " + rows[0][1].Title.Text; got != "{1,2} {0}" {
+		t.Errorf("captions %q, want \"{1,2} {0}\"", got)
+	}
+	if _, err := SetSheet(s, []int{2}, 2); err == nil {
+		t.Error("index out of range accepted")
+	}
+	s.Channels, s.Pixels = 2, make([]uint8, 16)
+	if _, err := SetSheet(s, []int{0}, 2); err == nil {
+		t.Error("2-channel images accepted")
+	}
+}
+
 func TestImageFromFloats(t *testing.T) {
 	img, err := ImageFromFloats([]float32{0, 0.5, 1, 2, -1, 0.25}, 1, 2, 3)
 	if err != nil {
@@ -415,5 +436,27 @@ func TestDecadeTicksShortRange(t *testing.T) {
 	}
 	if got := strings.Join(labels, " "); got != "0.5 1 2" {
 		t.Errorf("labels %q, want \"0.5 1 2\"", got)
+	}
+}
+
+func TestSeriesOf(t *testing.T) {
+	get := func(recs []float64, name string) (x, y []float64, err error) {
+		if name == "bad" {
+			return nil, nil, fmt.Errorf("no such quantity")
+		}
+		for i, v := range recs {
+			if name == "neg" {
+				v = -v
+			}
+			x, y = append(x, float64(i)), append(y, v)
+		}
+		return x, y, nil
+	}
+	got, err := SeriesOf(get, []float64{0, 2, 3}, "pos", "neg")
+	if err != nil || len(got) != 1 || got[0].Name != "pos" || len(got[0].X) != 2 || got[0].Y[0] != 2 {
+		t.Errorf("SeriesOf = %+v, %v; want one series \"pos\" with the two positive points", got, err)
+	}
+	if _, err := SeriesOf(get, []float64{1}, "pos", "bad"); err == nil {
+		t.Error("SeriesOf: get's error lost")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/nclab/nclab/data"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 )
@@ -82,4 +83,33 @@ func ContactSheet(images []image.Image, captions []string, cols int) ([][]*plot.
 		rows[len(rows)-1] = append(rows[len(rows)-1], tile)
 	}
 	return rows, nil
+}
+
+// SetSheet is the ContactSheet of the images at indices of s (data.SampleIndices picks
+// the usual ones), each captioned with its label set, cols to a row: a quick look at
+// what a data recipe built. Pixels are drawn as stored (before any normalisation).
+func SetSheet(s *data.Set, indices []int, cols int) ([][]*plot.Plot, error) {
+	if s.Channels != 1 && s.Channels != 3 {
+		return nil, fmt.Errorf("plots: SetSheet of %d-channel images: want 1 or 3", s.Channels)
+	}
+	images := make([]image.Image, len(indices))
+	captions := make([]string, len(indices))
+	for j, i := range indices {
+		if i < 0 || i >= s.Len() {
+			return nil, fmt.Errorf("plots: SetSheet: index %d outside the %d images of %s", i, s.Len(), s.Name)
+		}
+		pix, r := s.Image(i), image.Rect(0, 0, s.Width, s.Height)
+		if s.Channels == 1 {
+			images[j] = &image.Gray{Pix: pix, Stride: s.Width, Rect: r}
+		} else {
+			img := image.NewRGBA(r)
+			for p := range s.Width * s.Height {
+				copy(img.Pix[4*p:4*p+3], pix[3*p:3*p+3])
+				img.Pix[4*p+3] = 255
+			}
+			images[j] = img
+		}
+		captions[j] = s.Labels[i].String()
+	}
+	return ContactSheet(images, captions, cols)
 }

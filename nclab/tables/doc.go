@@ -12,6 +12,7 @@
 //     softmax-mass IoU (the paper's "IoU", sum_{k in S} softmax(z)_k, METHOD.md §8), test
 //     Jaccard |S ∩ Ŝ| / |S ∪ Ŝ| of the ONN prediction Ŝ, and the share of trainable
 //     parameters saved, (learned - ETF) / learned. HeadResultFromRun scores a training
-//     run directory; PaperTable2IoU holds the paper's published IoU values for
+//     run directory, ParametersRow holds the parameter counts of an untrained network
+//     (models.ParameterCounts); PaperTable2IoU holds the paper's published IoU values for
 //     side-by-side display.
 package tables

@@ -1,6 +1,11 @@
 package tables
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+
+	"github.com/nclab/nclab/nclab/models"
+)
 
 // HeadResult is one trained network (a learned or a frozen-ETF classifier head),
 // evaluated on the test set.
@@ -30,10 +35,16 @@ type Table2Row struct {
 // ParametersSaved is (learned - ETF) / learned trainable parameters (METHOD.md §7),
 // in [0, 1]; 0 when the learned count is 0.
 func (r Table2Row) ParametersSaved() float64 {
-	if r.Learned.TrainableParams == 0 {
-		return 0
-	}
-	return float64(r.Learned.TrainableParams-r.ETF.TrainableParams) / float64(r.Learned.TrainableParams)
+	return models.SavedFraction(r.Learned.TrainableParams, r.ETF.TrainableParams)
+}
+
+// ParametersRow is a Table 2 row that holds only the trainable-parameter counts
+// of an untrained network (models.ParameterCounts); its IoU and Jaccard are NaN.
+func ParametersRow(dataset, arch string, learned, etf int) Table2Row {
+	nan := math.NaN()
+	return Table2Row{Dataset: dataset, Architecture: arch,
+		Learned: HeadResult{SoftmaxIoU: nan, Jaccard: nan, TrainableParams: learned},
+		ETF:     HeadResult{SoftmaxIoU: nan, Jaccard: nan, TrainableParams: etf}}
 }
 
 // Table2 is the parameter-efficiency table of the paper's Table 2.

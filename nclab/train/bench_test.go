@@ -34,7 +34,7 @@ func benchTrainStep(b *testing.B, mc models.Config, h, w, c int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	idx := EpochOrder(0, 0, 128)
+	idx := data.EpochOrder(0, 0, 128)
 	if _, err := tr.trainStep(idx, 0.01); err != nil { // compiles
 		b.Fatal(err)
 	}

@@ -8,14 +8,15 @@
 //     trainable parameter, PyTorch semantics ([SGDMomentumStep]: v = mu v + g +
 //     wd p, p -= lr v), learning rate cosine-annealed per epoch to lr/1000
 //     ([CosineLR]). GoMLX has no momentum SGD, hence ours.
-//   - [Trainer]: seeded (weights and the per-epoch batch order, [EpochOrder]),
+//   - [Trainer]: seeded (weights and the per-epoch batch order, data.EpochOrder),
 //     float32; every TrackEvery epochs it measures collapse metrics on the
 //     training features and multi-label metrics on train and test
 //     ([Trainer.Track]), calls a callback (live plots), appends to log.jsonl and
 //     saves a checkpoint; a resumed run reproduces an uninterrupted one exactly.
 //     A non-finite objective stops it with an error naming the last good
 //     checkpoint.
-//   - Presets ([Preset]): "paper" is METHOD.md §7 (ResNet18, 200 epochs; for a
+//   - Presets ([Preset]; nclab.PresetFromEnv reads $PRESET for the notebooks, which
+//     keep their runs under [NotebookRunDir]): "paper" is METHOD.md §7 (ResNet18, 200 epochs; for a
 //     GPU). "quick" is a small CNN (conv 32-64-K, BN, max-pools, global
 //     average pooling) with the frozen ETF head (d = K = 10, "fix_dim") on the
 //     quick M-lab MNIST with the 56x56 canvas average-pooled to 28x28, batch 64,

@@ -2,7 +2,10 @@ package train_test
 
 import (
 	"fmt"
+	"os"
 
+	"github.com/janpfeifer/must"
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/train"
 )
 
@@ -33,4 +36,15 @@ func ExampleTable2Config() {
 	// Output:
 	// resnet18 width /  8 input pool 2 epochs 8
 	// vgg16 width /  8 input pool 1 epochs 8
+}
+
+// The first lines of a notebook that trains: the preset from $PRESET and where
+// its run directories go, errors checked with must as in every notebook cell.
+func ExampleNotebookRunDir() {
+	os.Setenv(nclab.EnvPreset, "")
+	os.Setenv("NCLAB_ROOT", "/home/me/nclab")
+	preset := must.M1(nclab.PresetFromEnv())
+	fmt.Println(preset, must.M1(train.NotebookRunDir("04", preset)))
+	// Output:
+	// quick /home/me/nclab/.cache/notebooks/04/quick
 }

@@ -2,13 +2,32 @@ package train
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
+	"github.com/nclab/nclab/nclab"
 	"github.com/nclab/nclab/nclab/models"
 )
 
-// Presets lists the preset names Preset accepts.
-var Presets = []string{"quick", "paper"}
+// Presets lists the preset names Preset accepts (nclab.Presets).
+var Presets = nclab.Presets
+
+// NotebookRunDir is where a notebook keeps its run directories:
+// <repository>/.cache/notebooks/<parts...> (git-ignored). The repository is
+// $NCLAB_ROOT (notebooks/run.sh sets it), else the parent of $GONB_DIR (a GoNB
+// kernel's working directory, the notebooks/ folder); neither set is an error.
+func NotebookRunDir(parts ...string) (string, error) {
+	root := os.Getenv("NCLAB_ROOT")
+	if root == "" {
+		gonb := os.Getenv("GONB_DIR")
+		if gonb == "" {
+			return "", fmt.Errorf("train: NotebookRunDir: neither $NCLAB_ROOT nor $GONB_DIR is set")
+		}
+		root = filepath.Join(gonb, "..")
+	}
+	return filepath.Join(append([]string{root, ".cache", "notebooks"}, parts...)...), nil
+}
 
 // Preset returns the training configuration of a preset:
 //

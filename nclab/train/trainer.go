@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -232,7 +231,7 @@ func (t *Trainer) RunUntil(until int, onTrack func(Record)) error {
 	n := t.TrainSet.Len()
 	for epoch := t.startEpoch; epoch < min(until, t.Epochs); epoch++ {
 		lr := CosineLR(t.LR, epoch, t.Epochs)
-		order := EpochOrder(t.Seed, epoch, n)
+		order := data.EpochOrder(t.Seed, epoch, n)
 		var sum float64
 		var batches int
 		for b := 0; b < n; b += t.BatchSize {
@@ -279,13 +278,6 @@ func (t *Trainer) divergence(epoch, batch int, value float64) error {
 		where = fmt.Sprintf("the last good checkpoint (epoch %d) is in %s", t.History[len(t.History)-1].Epoch, filepath.Join(t.OutDir, "checkpoint"))
 	}
 	return fmt.Errorf("train: diverged at epoch %d, batch %d: objective %v (try a smaller learning rate); %s", epoch, batch, value, where)
-}
-
-// EpochOrder is the order in which epoch e (0-based) visits the n training
-// samples: a permutation drawn from (seed, e) alone, so a resumed run visits
-// the same batches as an uninterrupted one.
-func EpochOrder(seed int64, epoch, n int) []int {
-	return rand.New(rand.NewPCG(uint64(seed), uint64(epoch)+1)).Perm(n)
 }
 
 func (t *Trainer) trainStep(idx []int, lr float64) (float64, error) {

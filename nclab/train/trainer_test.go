@@ -397,3 +397,19 @@ func TestResumeRefusesChangedSettings(t *testing.T) {
 		t.Errorf("notes %q, want the schedule change noted", r.Notes)
 	}
 }
+
+func TestNotebookRunDir(t *testing.T) {
+	t.Setenv("NCLAB_ROOT", "/repo")
+	if got, err := NotebookRunDir("04", "quick"); got != "/repo/.cache/notebooks/04/quick" || err != nil {
+		t.Errorf("NotebookRunDir with NCLAB_ROOT = %q, %v", got, err)
+	}
+	t.Setenv("NCLAB_ROOT", "")
+	t.Setenv("GONB_DIR", "/repo/notebooks")
+	if got, _ := NotebookRunDir("07"); got != "/repo/.cache/notebooks/07" {
+		t.Errorf("NotebookRunDir with GONB_DIR = %q", got)
+	}
+	t.Setenv("GONB_DIR", "")
+	if _, err := NotebookRunDir("07"); err == nil {
+		t.Error("NotebookRunDir without NCLAB_ROOT or GONB_DIR: no error")
+	}
+}

@@ -31,7 +31,8 @@
 //     carries a trajectory of Records: objective, gradient norm, gap to f*, Distance to
 //     the closed form (rho, c_m estimates, Gram error of W, feature error; absent when
 //     the set counts have no closed form, Trainer.NoClosedForm) and, with
-//     TrainConfig.Metrics, every collapse metric of METHOD.md §5 (nclab/collapse).
+//     TrainConfig.Metrics, every collapse metric of METHOD.md §5 (nclab/collapse);
+//     Series reads one quantity of it against the step, for plots.
 //   - Theorem 2 tools: Trainer.HessianVectorProduct (autodiff of <grad f, v>),
 //     Trainer.LowestCurvature (Lanczos), Problem.CurvatureAtZero (the closed-form lowest
 //     curvature at W = H = 0, negative exactly below Problem.ExistenceThreshold).

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/nclab/nclab/data"
+	"github.com/nclab/nclab/nclab/plots"
 )
 
 func init() {
@@ -160,23 +161,15 @@ func runDataSheet(args []string, stdout io.Writer) error {
 	default:
 		return usagef("--split %q: want train or test", *split)
 	}
-	// Written to a temporary name and renamed: a failure leaves no PNG behind.
-	f, err := os.CreateTemp(filepath.Dir(*pngPath), "."+filepath.Base(*pngPath)+".tmp-*")
+	rows, err := plots.SetSheet(s, data.SampleIndices(s, *per, *seed), *per)
 	if err != nil {
 		return err
 	}
-	err = f.Chmod(0o644)
-	if err == nil {
-		err = data.WriteContactSheet(f, s, data.SampleIndices(s, *per, *seed), data.SheetOptions{Columns: *per})
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), *pngPath)
-	}
+	png, err := plots.GridPNG(rows, 1.4*float64(len(rows[0])), 1.6*float64(len(rows)))
 	if err != nil {
-		os.Remove(f.Name())
+		return err
+	}
+	if err := writeFileAtomic(*pngPath, png); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "contact sheet of %s written to %s\n", s.Name, *pngPath)
@@ -227,4 +220,26 @@ func dataPrintJSON(w io.Writer, v any) error {
 	}
 	_, err = fmt.Fprintf(w, "%s\n", b)
 	return err
+}
+
+// writeFileAtomic writes b to a temporary file beside path and renames it to path.
+func writeFileAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
 }

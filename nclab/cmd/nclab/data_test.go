@@ -59,8 +59,8 @@ func TestDataBuildStatsSheet(t *testing.T) {
 	}
 	defer f.Close()
 	img, err := png.Decode(f)
-	// 4 columns of 56+8 px, 2 rows (multiplicities 1 and 2) of 56+15+8 px.
-	if err != nil || img.Bounds().Dx() != 4*64 || img.Bounds().Dy() != 2*79 {
+	// 4 columns of 1.4 in and 2 rows (multiplicities 1 and 2) of 1.6 in at 96 dpi: 5.6 x 3.2 in.
+	if err != nil || img.Bounds().Dx() != 538 || img.Bounds().Dy() != 307 {
 		t.Errorf("sheet: %v, bounds %v", err, img.Bounds())
 	}
 }
@@ -75,6 +75,7 @@ func TestDataErrors(t *testing.T) {
 		{[]string{"data", "build", "--dataset", "mnist-mlab", "--preset", "huge"}, "unknown preset"},
 		{[]string{"data", "build", "--dataset", "mnist-mlab", "--train-counts", "1=3"}, "bad counts"},
 		{[]string{"data", "stats", t.TempDir()}, "not a built data folder"},
+		{[]string{"data", "sheet", t.TempDir(), "--png", "x.png", "--per", "0"}, "--per 0"},
 	} {
 		var out, errb bytes.Buffer
 		if code := run(c.args, &out, &errb); code == 0 || !strings.Contains(errb.String(), c.want) {
