@@ -33,7 +33,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	var widths string
 	var hidden, inputPool, widthDiv int
 	fs.StringVar(&recipe.Dataset, "dataset", data.MNIST, "dataset: "+strings.Join(data.Datasets, ", "))
-	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes) or paper (reference settings, for a GPU): data size and training settings")
+	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes), paper (reference settings, for a GPU) or figure3 (learned head into the terminal phase on the quick data, per --arch): data size and training settings")
 	fs.StringVar(&recipe.Imbalance, "imbalance", "", "imbalance of the data (see nclab data build); empty: balanced")
 	fs.StringVar(&arch, "arch", "", "architecture: "+strings.Join(models.Archs, ", ")+" (default: the preset's)")
 	fs.StringVar(&head, "head", "", "classifier head: learned or etf (frozen simplex ETF, last block reduced to K)")
@@ -54,21 +54,24 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its last checkpoint")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object on the last line")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines")
+	sweepFlags := addSweepFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	cfg, err := train.Preset(preset)
+	cfg, err := train.PresetArch(preset, arch)
 	if err != nil {
 		return err
 	}
-	recipe.Preset, recipe.Seed = preset, seed
-	if arch != "" {
-		cfg.Model = models.Config{Arch: arch, InputPool: cfg.Model.InputPool}
+	recipe.Preset, recipe.Seed = train.DataPreset(preset), seed
+	if widthDiv != 0 {
+		cfg.Model.WidthDivisor = widthDiv
 	}
-	cfg.Model.WidthDivisor = widthDiv
+	if err := sweepFlags.apply(&cfg, wd); err != nil {
+		return err
+	}
 	if widths != "" {
 		cfg.Model.Widths = nil
 		for _, f := range strings.Split(widths, ",") {
