@@ -1,0 +1,80 @@
+package train
+
+import (
+	"fmt"
+	"slices"
+)
+
+// SweepPoint is one run of the Figure 3 sweep: the "figure3" MLP preset
+// (PresetArch("figure3", "mlp"), seed 1) with one knob changed.
+type SweepPoint struct {
+	Name  string   // short name, also the run's folder in bench/figure3_sweep.sh
+	Knob  string   // what changed: "preset" for the unchanged run
+	Value string   // its new value
+	Flags []string // the `nclab train` flags that make the change
+	apply func(*Config)
+}
+
+// Apply changes cfg as the point's flags change the preset.
+func (p SweepPoint) Apply(cfg *Config) {
+	if p.apply != nil {
+		p.apply(cfg)
+	}
+}
+
+// Command is the `nclab train` command line of the point's run.
+func (p SweepPoint) Command() string {
+	cmd := "nclab train --preset figure3 --arch mlp --seed 1"
+	for _, f := range p.Flags {
+		cmd += " " + f
+	}
+	return cmd
+}
+
+// Figure3Sweep lists the sweep of METHOD.md §5's subspace split on the fast
+// MLP (the runs of bench/figure3_sweep.sh, in its order): which knob drives
+// the null-space energy of the features to zero, and at what cost in test
+// accuracy. The knobs: the feature penalty lambda_h (the UFM's own
+// regulariser on H), weight decay (the only other force on the part of h
+// outside W's row space), the feature dimension d (d = K leaves W no null
+// space), PAL-N against PAL, batch norm before the head, and the epochs.
+func Figure3Sweep() []SweepPoint {
+	return []SweepPoint{
+		{Name: "base", Knob: "preset", Value: "-"},
+		{Name: "fp1e-2", Knob: "feature penalty", Value: "1e-2", Flags: []string{"--feature-penalty", "1e-2"}, apply: func(c *Config) { c.FeaturePenalty = 1e-2 }},
+		{Name: "wd5e-3", Knob: "weight decay", Value: "5e-3", Flags: []string{"--wd", "5e-3"}, apply: func(c *Config) { c.WeightDecay = 5e-3 }},
+		{Name: "bn", Knob: "batch norm before head", Value: "on", Flags: []string{"--head-bn"}, apply: func(c *Config) { c.Model.HeadBatchNorm = true }},
+		{Name: "paln", Knob: "loss", Value: "pal-n", Flags: []string{"--loss", "pal-n"}, apply: func(c *Config) { c.Loss = "pal-n" }},
+		{Name: "d10", Knob: "feature dim", Value: "10", Flags: []string{"--feature-dim", "10"}, apply: func(c *Config) { c.Model.FeatureDim = 10 }},
+		{Name: "d64", Knob: "feature dim", Value: "64", Flags: []string{"--feature-dim", "64"}, apply: func(c *Config) { c.Model.FeatureDim = 64 }},
+		{Name: "wd0", Knob: "weight decay", Value: "0", Flags: []string{"--no-wd"}, apply: func(c *Config) { c.WeightDecay = -1 }},
+		{Name: "fp0", Knob: "feature penalty", Value: "0", Flags: []string{"--feature-penalty", "0"}, apply: func(c *Config) { c.FeaturePenalty = 0 }},
+		{Name: "ep400", Knob: "epochs", Value: "400", Flags: []string{"--epochs", "400", "--track-every", "20"}, apply: func(c *Config) { c.Epochs, c.TrackEvery = 400, 20 }},
+	}
+}
+
+// Figure3SweepConfig returns the configuration of the named sweep point (seed
+// 1): the full run, or, with quickEpochs > 0, a shorter version of it for a
+// notebook's quick mode (the same change, quickEpochs epochs, tracked every
+// quickEpochs/10).
+func Figure3SweepConfig(name string, quickEpochs int) (Config, SweepPoint, error) {
+	points := Figure3Sweep()
+	i := slices.IndexFunc(points, func(p SweepPoint) bool { return p.Name == name })
+	if i < 0 {
+		names := make([]string, len(points))
+		for j, p := range points {
+			names[j] = p.Name
+		}
+		return Config{}, SweepPoint{}, fmt.Errorf("train: no sweep point %q (want one of %v)", name, names)
+	}
+	cfg, err := PresetArch("figure3", "mlp")
+	if err != nil {
+		return cfg, points[i], err
+	}
+	cfg.Seed = 1
+	points[i].Apply(&cfg)
+	if quickEpochs > 0 {
+		cfg.Epochs, cfg.TrackEvery = quickEpochs, max(1, quickEpochs/10)
+	}
+	return cfg, points[i], nil
+}
