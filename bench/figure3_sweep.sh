@@ -20,6 +20,7 @@ go build -o "$bin" ./nclab/cmd/nclab
 runs=(
   "base|preset|-|"
   "fp1e-2|feature penalty|1e-2|--feature-penalty 1e-2"
+  "fp3e-3|feature penalty|3e-3|--feature-penalty 3e-3"
   "wd5e-3|weight decay|5e-3|--wd 5e-3"
   "bn|batch norm before head|on|--head-bn"
   "paln|loss|pal-n|--loss pal-n"
@@ -32,17 +33,24 @@ runs=(
 for r in "${runs[@]}"; do
   IFS='|' read -r name knob value flags <<<"$r"
   dir="$out/$name"
-  if [ ! -f "$dir/summary.json" ]; then
+  if [ ! -f "$dir/summary.json" ] && [ ! -f "$dir/FAILED" ]; then
     rm -rf "$dir"
+    mkdir -p "$dir"
     # shellcheck disable=SC2086 # flags are words
-    "$bin" train --preset figure3 --arch mlp --seed 1 --quiet --out "$dir" $flags >/dev/null
+    "$bin" train --preset figure3 --arch mlp --seed 1 --quiet --out "$dir" $flags >/dev/null 2>"$dir/stderr" ||
+      cp "$dir/stderr" "$dir/FAILED" # a diverged run is a result: its line says so
   fi
+  [ -f "$dir/FAILED" ] && continue
   "$bin" collapse --features "$dir/train_features.npy" --labels "$dir/train_labels.npy" \
     --weights "$dir/classifier_w.npy" --bias "$dir/classifier_b.npy" --json >"$dir/collapse.json"
 done
 printf '%-8s %-24s %-6s %11s %11s %9s %8s %8s %8s %8s %6s\n' run knob value null_energy angle_full angle_row nc1 nc1_row test_f1 test_acc train_acc
 for r in "${runs[@]}"; do
   IFS='|' read -r name knob value flags <<<"$r"
+  if [ -f "$out/$name/FAILED" ]; then
+    printf '%-8s %-24s %-6s %s\n' "$name" "$knob" "$value" "failed: $(cat "$out/$name/FAILED")"
+    continue
+  fi
   /usr/bin/python3 - "$out/$name" "$name" "$knob" "$value" <<'PY'
 import json, sys
 d, name, knob, value = sys.argv[1:5]

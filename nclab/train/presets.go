@@ -68,7 +68,7 @@ func DataPreset(name string) string {
 // figure3Runs holds, per architecture, the epochs, tracking period, width
 // divisor and batch size of a "figure3" run.
 var figure3Runs = map[string]struct{ epochs, track, widthDiv, batch int }{
-	"mlp":      {200, 10, 0, 64},
+	"mlp":      {200, 5, 0, 64},
 	"smallcnn": {60, 5, 0, 64},
 	"convmlp":  {60, 5, 0, 64},
 	"resnet18": {30, 5, 8, 64},
