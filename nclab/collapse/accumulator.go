@@ -60,11 +60,8 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 	for i, s := range sets {
 		row := features[i*d : (i+1)*d]
 		st := a.table.lookup(s, row)
-		st.count++
 		sc := a.scatterOf(len(s))
-		dev := sc.buf[sc.rows*d : (sc.rows+1)*d]
-		floats.SubTo(dev, row, st.shift)
-		floats.Add(st.sum, dev)
+		st.add(row, sc.buf[sc.rows*d:(sc.rows+1)*d])
 		sc.rows++
 		if sc.rows == scatterBlock {
 			sc.flush(d)
@@ -119,10 +116,18 @@ func (a *Accumulator) Result(w *mat.Dense, b []float64) (*Metrics, error) {
 	return finish(a.k, a.d, a.table, a.n, a.within, w, b, &a.opts)
 }
 
-// within is sum_i ((h_i - mu_S) . v_j)^2 over multiplicity m, from the shifted scatter:
-// v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the set's shifted sum.
+// within is sum_i ((h_i - mu_S) . v_j)^2 over multiplicity m (every sample for m = 0),
+// from the shifted scatter: v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the
+// set's shifted sum.
 func (a *Accumulator) within(m int, v *mat.Dense) []float64 {
 	d, q := v.Dims()
+	if m == 0 {
+		out := make([]float64, q)
+		for _, mm := range a.table.multiplicities() {
+			floats.Add(out, a.within(mm, v))
+		}
+		return out
+	}
 	sc := a.scatter[m]
 	vg := blas64.General{Rows: d, Cols: q, Stride: v.RawMatrix().Stride, Data: v.RawMatrix().Data}
 	cv := blas64.General{Rows: d, Cols: q, Stride: q, Data: make([]float64, d*q)}

@@ -440,3 +440,55 @@ func TestResultMidStream(t *testing.T) {
 		t.Errorf("mid-stream Result changed the outcome: NC1 %g vs %g, NC_2 %g vs %g", streamed.NC1, met.NC1, streamed.NCm[2], met.NCm[2])
 	}
 }
+
+// TestSubspaceSplitClosedForm: features already inside W's row space have null energy
+// 0 and the same NC1 and angles on P h as on h; features orthogonal to it have null
+// energy 1.
+func TestSubspaceSplitClosedForm(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	sp := newRowSpace(f.w)
+	inRow, inNull := sp.splitRows(f.features)
+	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if met.NullEnergy > 1e-12 || math.Abs(met.NC1Row/met.NC1-1) > 1e-9 {
+		t.Errorf("features in the row space: null energy %g, NC1 on P h %v vs %v", met.NullEnergy, met.NC1Row, met.NC1)
+	}
+	for m, a := range met.Angle {
+		if math.Abs(met.AngleRow[m]/a-1) > 1e-9 {
+			t.Errorf("m = %d: angle on P h %v, on h %v", m, met.AngleRow[m], a)
+		}
+	}
+	met, err = Compute(f.k, inNull, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(met.NullEnergy-1) > 1e-12 || !math.IsNaN(met.NC1Row) {
+		t.Errorf("features in the null space: null energy %v, NC1 on P h %v (want 1, NaN)", met.NullEnergy, met.NC1Row)
+	}
+	if sp.r != 4 {
+		t.Errorf("rank of W %d, want 4", sp.r)
+	}
+}
+
+// TestSubspaceSplitNullAnglesUndefined: the angles of a part that vanishes (P h for
+// features in the null space, (I - P) h for features in the row space) are NaN, not
+// angles between rounding errors.
+func TestSubspaceSplitNullAnglesUndefined(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	inRow, inNull := newRowSpace(f.w).splitRows(f.features)
+	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	met2, err := Compute(f.k, inNull, f.sets, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m := range met.Angle {
+		if !math.IsNaN(met.AngleNull[m]) || !math.IsNaN(met2.AngleRow[m]) {
+			t.Errorf("m = %d: angle on a vanishing part %v, %v, want NaN", m, met.AngleNull[m], met2.AngleRow[m])
+		}
+	}
+}

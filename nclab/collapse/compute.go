@@ -40,9 +40,7 @@ func Compute(k int, features *mat.Dense, sets []labelset.Set, w *mat.Dense, b []
 	for i, s := range sets {
 		row := rows[i*d : (i+1)*d]
 		st := table.lookup(s, row)
-		st.count++
-		floats.SubTo(dev, row, st.shift)
-		floats.Add(st.sum, dev)
+		st.add(row, dev)
 		owner[i] = st
 	}
 	means := map[*setStats][]float64{}
@@ -71,7 +69,7 @@ func Compute(k int, features *mat.Dense, sets []labelset.Set, w *mat.Dense, b []
 			filled = 0
 		}
 		for i, st := range owner {
-			if len(st.set) != m {
+			if m != 0 && len(st.set) != m {
 				continue
 			}
 			floats.SubTo(block[filled*d:(filled+1)*d], rows[i*d:(i+1)*d], means[st])

@@ -38,6 +38,22 @@
 //     Compute fills it when W is given; with an Accumulator, call
 //     Metrics.CountAgreement in a second pass over the data.
 //
+// # Subspace split (Metrics.AngleRow, AngleNull, NC1Row, NullEnergy; METHOD.md §5)
+//
+// With W, P is the orthogonal projector onto the span of W's rows (rank WRank: the right
+// singular vectors of W whose singular values exceed s_max max(K, d) eps, NumPy's
+// matrix_rank tolerance). AngleRow[m] (every m with an Angle) and NC1Row are the angle
+// ratio and NC1 above computed on the features P h, AngleNull[m] the angle ratio on
+// (I - P) h, and NullEnergy = sum_i ||(I - P) h_i||^2 / sum_i ||h_i||^2. A loss that sees
+// h only through W h (PAL) cannot act on (I - P) h. Everything is linear in h, so
+// nothing is projected sample by sample: the projected metrics use P mu_S, P mu_k, and
+// the within-class scatter along P v; the within-class part of the null energy is the
+// per-set spread sum ||h - mu_S||^2 less its part along an orthonormal basis of the row
+// space. With P = I (rank d) NullEnergy is 0. Projected class means whose Frobenius
+// norm is at most 1e-10 of the unprojected ones are rounding noise: their angle ratios
+// are NaN (null in JSON); likewise NC1Row keeps only the directions of P Sigma_B P above
+// PinvRTol times the largest eigenvalue of the full-space Sigma_B.
+//
 // # Numerics
 //
 // Everything is accumulated in float64. Collapse makes Sigma_W tiny next to the means,

@@ -7,8 +7,8 @@ import (
 
 // JSON is the form printed by `nclab collapse --json`: the keys nc1, nc_m, nc2_w,
 // nc2_h, nc3, nc3_papyan, angle and gamma of the issue's contract, plus the angle's
-// numerator and denominator, the per-count angle ratios, the agreement and what the
-// numbers were computed from. Maps are keyed by multiplicity (and sample count) as
+// numerator and denominator, the per-count angle ratios, the agreement, the subspace
+// split (with W) and what the numbers were computed from. Maps are keyed by multiplicity (and sample count) as
 // strings; a metric that could not be computed is null.
 type JSON struct {
 	NC1             *float64                       `json:"nc1"`
@@ -30,6 +30,18 @@ type JSON struct {
 	Variant         string                         `json:"variant"`
 	PinvRTol        float64                        `json:"pinv_rtol"`
 	Notes           []string                       `json:"notes,omitempty"`
+	// Subspace is the subspace split, present only when W was given.
+	*Subspace
+}
+
+// Subspace holds the keys of the subspace split (METHOD.md §5): angle_row and
+// angle_null keyed like angle, nc1_row, null_energy and the rank of W.
+type Subspace struct {
+	AngleRow   map[string]*float64 `json:"angle_row"`
+	AngleNull  map[string]*float64 `json:"angle_null"`
+	NC1Row     *float64            `json:"nc1_row"`
+	NullEnergy *float64            `json:"null_energy"`
+	WRank      int                 `json:"w_rank"`
 }
 
 // JSON returns the metrics in the form of `nclab collapse --json`.
@@ -47,6 +59,10 @@ func (met *Metrics) JSON() JSON {
 		NCCAgreement: finite(met.NCCAgreement),
 		K:            met.K, D: met.D, N: met.N, NByMultiplicity: map[string]int{},
 		Variant: variant, PinvRTol: met.opts.rtol(), Notes: met.Notes,
+	}
+	if met.AngleRow != nil {
+		j.Subspace = &Subspace{AngleRow: byMultiplicity(met.AngleRow), AngleNull: byMultiplicity(met.AngleNull),
+			NC1Row: finite(met.NC1Row), NullEnergy: finite(met.NullEnergy), WRank: met.WRank}
 	}
 	for m, groups := range met.AngleByCount {
 		j.AngleByCount[strconv.Itoa(m)] = byMultiplicity(groups)

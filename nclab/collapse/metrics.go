@@ -37,6 +37,16 @@ type Metrics struct {
 
 	NCCAgreement float64
 
+	// The subspace split (METHOD.md §5), with W only (NaN or nil maps without): P is
+	// the orthogonal projector onto the row space of W, of dimension WRank. AngleRow[m]
+	// and NC1Row are the angle ratio and NC1 of the features P h, AngleNull[m] the
+	// angle ratio of (I - P) h, NullEnergy = sum ||(I - P) h||^2 / sum ||h||^2.
+	AngleRow   map[int]float64
+	AngleNull  map[int]float64
+	NC1Row     float64
+	NullEnergy float64
+	WRank      int
+
 	// Sets are the present label sets in labelset order (by multiplicity, then
 	// lexicographic), Counts their sample counts and SetMeans (len(Sets) x d) their
 	// uncentred means mu_S; ClassMeans (K x d) holds mu_k and GlobalMean mu_G (with the
@@ -51,11 +61,13 @@ type Metrics struct {
 	// metric too costly to enumerate).
 	Notes []string
 
-	opts Options
+	opts      Options
+	lambdaMax float64 // largest eigenvalue of the multiplicity-1 Sigma_B
 }
 
 // withinFunc returns, for the label sets of multiplicity m and each column v_j of v
-// (d x q), sum_i ((h_i - mu_{S_i}) . v_j)^2 over the samples of multiplicity m.
+// (d x q), sum_i ((h_i - mu_{S_i}) . v_j)^2 over the samples of multiplicity m (over
+// every sample for m = 0).
 type withinFunc func(m int, v *mat.Dense) []float64
 
 // maxAnglePairs bounds the C(K, m) x (present sets) angle evaluations per multiplicity.
@@ -73,7 +85,8 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	met := &Metrics{K: k, D: d, N: n, NByMultiplicity: map[int]int{}, NCm: map[int]float64{},
 		Angle: map[int]float64{}, AngleMatched: map[int]float64{}, AngleAll: map[int]float64{},
 		AngleByCount: map[int]map[int]float64{}, Gamma: map[int]float64{},
-		NC2W: math.NaN(), NC3: math.NaN(), NC3Papyan: math.NaN(), NCCAgreement: math.NaN()}
+		NC2W: math.NaN(), NC3: math.NaN(), NC3Papyan: math.NaN(), NCCAgreement: math.NaN(),
+		NC1Row: math.NaN(), NullEnergy: math.NaN()}
 	if opts != nil {
 		met.opts = *opts
 	}
@@ -126,7 +139,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	met.GlobalMean = muG
 
 	// NC1 and NC_m.
-	met.NC1 = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol)
+	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0)
 	met.NCm[1] = met.NC1
 	for _, m := range table.multiplicities() {
 		if m == 1 {
@@ -146,7 +159,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		}
 		nm := met.NByMultiplicity[m]
 		floats.Scale(1/float64(nm), muGm)
-		met.NCm[m] = variability(means, muGm, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol)
+		met.NCm[m], _ = variability(means, muGm, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0)
 	}
 
 	// NC2 and NC3 (METHOD.md §5).
@@ -177,7 +190,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 			met.Notes = append(met.Notes, fmt.Sprintf("angle metric for m = %d skipped: C(%d, %d) x %d sets is too many pairs", m, k, m, len(sets)))
 		} else {
 			a := newAngles(met.ClassMeans, m, opts.referenceCode())
-			matched, allAvg := a.ratio(sets)
+			matched, allAvg := a.ratio(labelSets(sets), setMeans(sets))
 			met.AngleMatched[m], met.AngleAll[m], met.Angle[m] = matched, allAvg, matched/allAvg
 			byCount := map[int][]*setStats{}
 			for _, s := range sets {
@@ -185,33 +198,41 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 			}
 			met.AngleByCount[m] = map[int]float64{}
 			for count, group := range byCount {
-				gm, ga := a.ratio(group)
+				gm, ga := a.ratio(labelSets(group), setMeans(group))
 				met.AngleByCount[m][count] = gm / ga
 			}
 		}
 		met.Gamma[m] = gamma(met.ClassMeans, sets)
+	}
+	if w != nil {
+		met.subspaceSplit(table, within, w, rtol, opts.referenceCode())
 	}
 	return met, nil
 }
 
 // variability is tr(Sigma_W pinv(Sigma_B))/r for r classes with the given means (r x d)
 // and global mean muG over n samples, using the thin SVD of the centred means (see the
-// package documentation); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2.
-func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dense) []float64, rtol float64) float64 {
+// package documentation); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues
+// of Sigma_B at or below rtol times the largest, or at or below floor, count as zero;
+// the largest eigenvalue is returned too.
+func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64) (nc, lambdaMax float64) {
 	r, d := means.Dims()
 	centred := centredRows(means, muG)
 	var svd mat.SVD
 	if !svd.Factorize(centred, mat.SVDThinV) {
-		return math.NaN()
+		return math.NaN(), math.NaN()
 	}
 	s := svd.Values(nil)
 	if len(s) == 0 || s[0] == 0 {
-		return math.NaN() // Sigma_B = 0: every mean is the global mean
+		return math.NaN(), 0 // Sigma_B = 0: every mean is the global mean
 	}
-	lambdaMax := s[0] * s[0] / float64(r)
+	lambdaMax = s[0] * s[0] / float64(r)
 	q := 0
-	for q < len(s) && s[q]*s[q]/float64(r) > rtol*lambdaMax {
+	for q < len(s) && s[q]*s[q]/float64(r) > max(rtol*lambdaMax, floor) {
 		q++
+	}
+	if q == 0 {
+		return math.NaN(), lambdaMax
 	}
 	var v mat.Dense
 	svd.VTo(&v)
@@ -222,7 +243,7 @@ func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dens
 		lambda := s[j] * s[j] / float64(r)
 		trace += sq[j] / float64(n) / lambda
 	}
-	return trace / float64(r)
+	return trace / float64(r), lambdaMax
 }
 
 func centredRows(a *mat.Dense, mu []float64) *mat.Dense {
@@ -270,18 +291,18 @@ func newAngles(classMeans *mat.Dense, m int, unclipped bool) *angles {
 }
 
 // ratio returns the numerator (mean matched angle) and denominator (mean angle over
-// all subsets T and the given sets S), in degrees.
-func (a *angles) ratio(sets []*setStats) (matched, all float64) {
+// all subsets T and the given sets S, whose means are means[i]), in degrees.
+func (a *angles) ratio(sets []labelset.Set, means [][]float64) (matched, all float64) {
 	k, _ := a.classMeans.Dims()
 	dots := make([]float64, k)
 	var sumMatched, sumAll float64
-	for _, s := range sets {
-		mu := s.mean()
+	for si, s := range sets {
+		mu := means[si]
 		muNorm := floats.Norm(mu, 2)
 		for c := range k {
 			dots[c] = floats.Dot(a.classMeans.RawRowView(c), mu)
 		}
-		matchedIndex := s.set.Index(k)
+		matchedIndex := s.Index(k)
 		for i, t := range a.subsets {
 			var dot float64
 			for _, c := range t {
@@ -303,6 +324,22 @@ func (a *angles) angle(dot, norms float64) float64 {
 		cos = math.Max(-1, math.Min(1, cos))
 	}
 	return math.Acos(cos) * 180 / math.Pi
+}
+
+func labelSets(sets []*setStats) []labelset.Set {
+	out := make([]labelset.Set, len(sets))
+	for i, s := range sets {
+		out[i] = s.set
+	}
+	return out
+}
+
+func setMeans(sets []*setStats) [][]float64 {
+	out := make([][]float64, len(sets))
+	for i, s := range sets {
+		out[i] = s.mean()
+	}
+	return out
 }
 
 // gamma is the mean over the sets S of ||mu_S|| / ||mean_{k in S} mu_k||.

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/nclab/nclab/nclab/labelset"
+	"gonum.org/v1/gonum/floats"
 )
 
 // setStats are the sufficient statistics of one label set: its count, a shift (its
@@ -15,6 +16,27 @@ type setStats struct {
 	count int
 	shift []float64
 	sum   []float64 // sum of (h - shift)
+	sq    float64   // sum of ||h - shift||^2
+}
+
+// spread is sum ||h - mu_S||^2 over the set's samples, from the shifted sums:
+// sq - ||sum||^2/count (clamped at 0 against rounding).
+func (s *setStats) spread() float64 {
+	var t float64
+	for _, v := range s.sum {
+		t += v * v
+	}
+	return max(0, s.sq-t/float64(s.count))
+}
+
+// add accumulates one sample row into the set, with dev as scratch (len d); it returns
+// dev = row - shift.
+func (s *setStats) add(row, dev []float64) []float64 {
+	s.count++
+	floats.SubTo(dev, row, s.shift)
+	floats.Add(s.sum, dev)
+	s.sq += floats.Dot(dev, dev)
+	return dev
 }
 
 func (s *setStats) mean() []float64 {

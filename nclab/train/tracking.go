@@ -69,11 +69,14 @@ func (t *Trainer) Classifier() (w, b []float32) {
 }
 
 // SeriesNames lists the names Series accepts, besides "angle_count=N".
-var SeriesNames = []string{"loss", "nc1", "nc2_w", "nc2_h", "nc3", "angle", "train_f1", "test_f1", "test_subset_accuracy"}
+var SeriesNames = []string{"loss", "nc1", "nc2_w", "nc2_h", "nc3", "angle", "angle_row", "angle_null", "nc1_row", "null_energy",
+	"train_f1", "test_f1", "test_subset_accuracy"}
 
 // Series returns one tracked quantity against the epoch, for plots: the
 // epochs at which it was measured (x) and its values (y). name is one of
-// SeriesNames ("angle" is the two-label angle ratio), or "angle_count=N" for
+// SeriesNames ("angle" is the two-label angle ratio; "angle_row", "angle_null",
+// "nc1_row" and "null_energy" the subspace split of METHOD.md §5, two-label for the
+// angles), or "angle_count=N" for
 // the two-label angle ratio of the label sets with N training samples
 // (imbalanced data, METHOD.md §5); a value that was not measured (null in the
 // log) is left out.
@@ -88,6 +91,12 @@ func Series(records []Record, name string) (x, y []float64, err error) {
 		case "angle":
 			if r.Metrics != nil {
 				v = r.Metrics.Angle["2"]
+			}
+		case "angle_row", "angle_null", "nc1_row", "null_energy":
+			if r.Metrics != nil && r.Metrics.Subspace != nil {
+				sub := r.Metrics.Subspace
+				v = map[string]*float64{"angle_row": sub.AngleRow["2"], "angle_null": sub.AngleNull["2"],
+					"nc1_row": sub.NC1Row, "null_energy": sub.NullEnergy}[name]
 			}
 		case "nc2_w", "nc2_h", "nc3":
 			if r.Metrics != nil {

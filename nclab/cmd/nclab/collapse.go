@@ -105,6 +105,14 @@ func printCollapse(stdout io.Writer, met *collapse.Metrics) {
 			fmt.Fprintf(tw, "  sets with %d samples\t%s\n", count, number(finitePtr(met.AngleByCount[m][count])))
 		}
 	}
+	if j.Subspace != nil {
+		fmt.Fprintf(tw, "rank of W\t%d of d = %d\n", j.WRank, j.D)
+		fmt.Fprintf(tw, "null-space energy\t%s\n", number(j.NullEnergy))
+		fmt.Fprintf(tw, "NC1 in W's row space\t%s\n", number(j.NC1Row))
+		for _, m := range sortedKeys(met.AngleRow) {
+			fmt.Fprintf(tw, "angle ratio m=%d row / null space\t%s / %s\n", m, number(finitePtr(met.AngleRow[m])), number(finitePtr(met.AngleNull[m])))
+		}
+	}
 	for _, m := range sortedKeys(met.Gamma) {
 		fmt.Fprintf(tw, "gamma_%d\t%s\n", m, number(finitePtr(met.Gamma[m])))
 	}

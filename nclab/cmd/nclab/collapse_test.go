@@ -129,3 +129,57 @@ func TestCollapseBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestCollapseSubspaceSplitMatchesNumPy: `nclab collapse --json` with --weights on data
+// with d = 16 > K = 5 and a W of rank 4 prints angle_row, angle_null, nc1_row and
+// null_energy agreeing with NumPy (testdata/make_fixtures.py) to 1e-6 relative; without
+// --weights the keys are absent.
+func TestCollapseSubspaceSplitMatchesNumPy(t *testing.T) {
+	args := []string{"collapse", "--features", collapseFixtures + "subspace_features.npy",
+		"--labels", collapseFixtures + "subspace_labels.npy", "--json"}
+	code, out, errs := runCommand(append(args, "--weights", collapseFixtures+"subspace_W.npy")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
+	var expected map[string]struct{ Paper map[string]any }
+	json.Unmarshal(raw, &expected)
+	want := expected["subspace"].Paper
+	close := func(key string, g any, w float64) {
+		gv, ok := g.(float64)
+		if !ok || math.Abs(gv-w) > 1e-6*math.Abs(w) {
+			t.Errorf("%s: got %v, NumPy %v", key, g, w)
+		}
+	}
+	for _, key := range []string{"nc1_row", "null_energy", "w_rank"} {
+		close(key, got[key], want[key].(float64))
+	}
+	for _, key := range []string{"angle_row", "angle_null"} {
+		wm := want[key].(map[string]any)
+		gm, _ := got[key].(map[string]any)
+		if len(wm) != 2 || len(gm) != len(wm) {
+			t.Errorf("%s: got %v, NumPy %v", key, gm, wm)
+		}
+		for m, w := range wm {
+			close(key+"["+m+"]", gm[m], w.(float64))
+		}
+	}
+	code, out, errs = runCommand(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, key := range []string{"angle_row", "angle_null", "nc1_row", "null_energy", "w_rank"} {
+		if strings.Contains(out, `"`+key+`"`) {
+			t.Errorf("%s printed without --weights", key)
+		}
+	}
+	code, out, _ = runCommand("collapse", "--features", collapseFixtures+"subspace_features.npy",
+		"--labels", collapseFixtures+"subspace_labels.npy", "--weights", collapseFixtures+"subspace_W.npy")
+	if code != 0 || !strings.Contains(out, "null-space energy") || !strings.Contains(out, "4 of d = 16") {
+		t.Errorf("table output: exit %d\n%s", code, out)
+	}
+}

@@ -102,6 +102,22 @@ def metrics(k, h, labels, w=None, b=None, reference=False):
     return out
 
 
+def subspace_split(k, h, labels, w, reference=False, null_angle=True):
+    """The subspace split of METHOD.md section 5 from the projected features themselves:
+    P = pinv(W) W (the orthogonal projector onto the row space of W), then the metrics
+    above on P h and on (I - P) h."""
+    p = np.linalg.pinv(w) @ w
+    row = h @ p
+    null = h - row
+    on_row = metrics(k, row, labels, reference=reference)
+    out = {"angle_row": on_row["angle"], "nc1_row": on_row["nc1"],
+           "null_energy": float((null ** 2).sum() / (h ** 2).sum()),
+           "w_rank": int(np.linalg.matrix_rank(w))}
+    if null_angle:
+        out["angle_null"] = metrics(k, null, labels, reference=reference)["angle"]
+    return out
+
+
 def multi_hot(k, sets_with_counts):
     rows = []
     for s, c in sets_with_counts:
@@ -153,10 +169,32 @@ def dataset_low_dimension(rng):
     return k, h, labels, None, None
 
 
+def dataset_subspace(rng):
+    """K=5, d=16 > K, W of rank 4 (w_4 = w_0 - 0.5 w_2): a tag-wise average inside the
+    row space of W, plus a null-space part that is a fresh random vector per label set
+    (no structure there), plus noise, offset 1."""
+    k, d = 5, 16
+    w = rng.standard_normal((k, d))
+    w[4] = w[0] - 0.5 * w[2]
+    p = np.linalg.pinv(w) @ w
+    sets = [((c,), n) for c, n in enumerate([20, 24, 18, 22, 26])]
+    sets += [(q, 8) for q in itertools.combinations(range(k), 2)]
+    sets += [((0, 1, 2), 6), ((1, 2, 4), 6), ((0, 3, 4), 5), ((2, 3, 4), 7)]
+    labels = multi_hot(k, sets)
+    base = 2 * rng.standard_normal((k, d)) @ p
+    null_part = {s: 1.5 * (rng.standard_normal(d) @ (np.eye(d) - p)) for s, _ in sets}
+    h = np.array([base[np.flatnonzero(y)].sum(axis=0) * (1 + 0.3 * y.sum()) + null_part[tuple(np.flatnonzero(y))]
+                  for y in labels])
+    h += 0.4 * rng.standard_normal(h.shape) + 1.0
+    perm = rng.permutation(len(h))
+    return k, h[perm], labels[perm], w, 0.2 * rng.standard_normal(k)
+
+
 def main():
     rng = np.random.default_rng(20240701)
     expected = {}
-    for name, make in [("mixed", dataset_mixed), ("near_collapse", dataset_near_collapse), ("low_dimension", dataset_low_dimension)]:
+    for name, make in [("mixed", dataset_mixed), ("near_collapse", dataset_near_collapse), ("low_dimension", dataset_low_dimension),
+                       ("subspace", dataset_subspace)]:
         k, h, labels, w, b = make(rng)
         np.save(f"{name}_features.npy", h)
         np.save(f"{name}_labels.npy", labels)
@@ -164,6 +202,11 @@ def main():
             np.save(f"{name}_W.npy", w)
             np.save(f"{name}_b.npy", b)
         expected[name] = {"k": k, "paper": metrics(k, h, labels, w, b), "reference": metrics(k, h, labels, w, b, reference=True)}
+        if w is not None:
+            # near_collapse: the null-space means are all ~5 (I - P) 1, so their angles
+            # are ~1e-6 degrees, below what arccos resolves: angle_null is not compared.
+            for variant, reference in [("paper", False), ("reference", True)]:
+                expected[name][variant].update(subspace_split(k, h, labels, w, reference, null_angle=name != "near_collapse"))
     with open("expected.json", "w") as f:
         json.dump(expected, f, indent=1, sort_keys=True)
 

@@ -1,0 +1,142 @@
+package collapse
+
+import (
+	"math"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// rowSpace is an orthonormal basis Q (d x r) of the row space of a classifier W, so
+// that P = Q Q^T is the orthogonal projector onto the span of W's rows. q is nil when
+// r = 0 (W = 0).
+type rowSpace struct {
+	q    *mat.Dense
+	r, d int
+}
+
+// negligible is the relative Frobenius norm below which projected class means are
+// taken as the projection's rounding noise (their angles are then NaN).
+const negligible = 1e-10
+
+// newRowSpace takes the right singular vectors of W whose singular values exceed
+// s_max * max(K, d) * eps, the rank tolerance of NumPy's np.linalg.matrix_rank.
+func newRowSpace(w *mat.Dense) rowSpace {
+	k, d := w.Dims()
+	sp := rowSpace{d: d}
+	var svd mat.SVD
+	if !svd.Factorize(w, mat.SVDThinV) {
+		return sp
+	}
+	s := svd.Values(nil)
+	if len(s) == 0 || s[0] == 0 {
+		return sp
+	}
+	tol := s[0] * float64(max(k, d)) * 0x1p-52
+	for sp.r < len(s) && s[sp.r] > tol {
+		sp.r++
+	}
+	var v mat.Dense
+	svd.VTo(&v)
+	sp.q = mat.DenseCopyOf(v.Slice(0, d, 0, sp.r))
+	return sp
+}
+
+// split returns P x and (I - P) x.
+func (sp rowSpace) split(x []float64) (row, null []float64) {
+	row = make([]float64, sp.d)
+	null = make([]float64, sp.d)
+	if sp.r > 0 {
+		c := mat.NewVecDense(sp.r, nil)
+		c.MulVec(sp.q.T(), mat.NewVecDense(sp.d, x))
+		mat.NewVecDense(sp.d, row).MulVec(sp.q, c)
+	}
+	floats.SubTo(null, x, row)
+	return row, null
+}
+
+// splitRows applies split to each row of a.
+func (sp rowSpace) splitRows(a *mat.Dense) (row, null *mat.Dense) {
+	r, d := a.Dims()
+	row, null = mat.NewDense(r, d, nil), mat.NewDense(r, d, nil)
+	for i := range r {
+		pr, nr := sp.split(a.RawRowView(i))
+		row.SetRow(i, pr)
+		null.SetRow(i, nr)
+	}
+	return row, null
+}
+
+// projectColumns returns P v for a d x q matrix of directions v.
+func (sp rowSpace) projectColumns(v *mat.Dense) *mat.Dense {
+	_, q := v.Dims()
+	out := mat.NewDense(sp.d, q, nil)
+	if sp.r > 0 {
+		var c mat.Dense
+		c.Mul(sp.q.T(), v)
+		out.Mul(sp.q, &c)
+	}
+	return out
+}
+
+// subspaceSplit fills AngleRow, AngleNull, NC1Row, NullEnergy and WRank (METHOD.md §5).
+// Every quantity is linear in h, so the metrics of P h come from the projected means
+// and the within-class scatter along projected directions, with no pass over P h:
+// mean(P h) = P mu, and ((P (h - mu)) . v) = ((h - mu) . P v).
+func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Dense, rtol float64, unclipped bool) {
+	sp := newRowSpace(w)
+	met.WRank = sp.r
+	rowClass, nullClass := sp.splitRows(met.ClassMeans)
+	rowG, _ := sp.split(met.GlobalMean)
+	// Directions of P Sigma_B P below rtol times the largest eigenvalue of the full-space
+	// Sigma_B are rounding noise of the projection, as in pinv.
+	met.NC1Row, _ = variability(rowClass, rowG, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
+		return within(1, sp.projectColumns(v))
+	}, rtol, rtol*met.lambdaMax)
+	// Angles between projected means that are rounding noise are undefined.
+	fullNorm := mat.Norm(met.ClassMeans, 2)
+	rowDegenerate := mat.Norm(rowClass, 2) <= negligible*fullNorm
+	nullDegenerate := mat.Norm(nullClass, 2) <= negligible*fullNorm
+
+	met.AngleRow, met.AngleNull = map[int]float64{}, map[int]float64{}
+	for m := range met.Angle {
+		sets := table.byMultiplicity(m)
+		rowMeans, nullMeans := make([][]float64, len(sets)), make([][]float64, len(sets))
+		for i, s := range sets {
+			rowMeans[i], nullMeans[i] = sp.split(s.mean())
+		}
+		met.AngleRow[m], met.AngleNull[m] = math.NaN(), math.NaN()
+		if !rowDegenerate {
+			matched, all := newAngles(rowClass, m, unclipped).ratio(labelSets(sets), rowMeans)
+			met.AngleRow[m] = matched / all
+		}
+		if !nullDegenerate {
+			matched, all := newAngles(nullClass, m, unclipped).ratio(labelSets(sets), nullMeans)
+			met.AngleNull[m] = matched / all
+		}
+	}
+
+	// sum ||h||^2 = sum_S (n_S ||mu_S||^2 + spread_S), and the same for (I - P) h with
+	// the within-class part spread_S minus its share along Q.
+	var total, null float64
+	for _, s := range table.sets {
+		mu := s.mean()
+		_, nm := sp.split(mu)
+		c := float64(s.count)
+		total += c*floats.Dot(mu, mu) + s.spread()
+		null += c*floats.Dot(nm, nm) + s.spread()
+	}
+	switch {
+	case sp.r == sp.d:
+		met.NullEnergy = 0 // P = I: no null space
+	case total == 0:
+		met.NullEnergy = math.NaN()
+	default:
+		if sp.r > 0 {
+			for _, v := range within(0, sp.q) {
+				null -= v
+			}
+		}
+		met.NullEnergy = max(0, null) / total
+	}
+}
