@@ -2,7 +2,11 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"slices"
+	"strings"
+
+	"github.com/nclab/nclab/nclab/collapse"
 )
 
 // SweepPoint is one run of the Figure 3 sweep: the "figure3" MLP preset
@@ -77,4 +81,85 @@ func Figure3SweepConfig(name string, quickEpochs int) (Config, SweepPoint, error
 		cfg.Epochs, cfg.TrackEvery = quickEpochs, max(1, quickEpochs/10)
 	}
 	return cfg, points[i], nil
+}
+
+// figure3Base is the preset's value of each swept knob.
+var figure3Base = map[string]string{
+	"feature penalty": "1e-4", "weight decay": "5e-4", "batch norm before head": "off",
+	"loss": "pal", "feature dim": "256", "epochs": "200",
+}
+
+// SweepRow is one finished sweep run: its summary and its collapse metrics
+// recomputed from the saved arrays (RunMetrics).
+type SweepRow struct {
+	Point   SweepPoint
+	Dir     string
+	Summary *Summary
+	Metrics *collapse.Metrics
+}
+
+// ReadSweepRun reads the finished run of point p in dir.
+func ReadSweepRun(p SweepPoint, dir string) (SweepRow, error) {
+	s, _, err := ReadRun(dir)
+	if err != nil {
+		return SweepRow{}, err
+	}
+	met, err := RunMetrics(dir)
+	if err != nil {
+		return SweepRow{}, err
+	}
+	return SweepRow{Point: p, Dir: dir, Summary: s, Metrics: met}, nil
+}
+
+// SweepKnobs groups rows by knob, in the order of first appearance, each
+// group led by the unchanged run (knob "preset", if among rows) relabelled
+// with the preset's value of that knob: one plot per knob.
+func SweepKnobs(rows []SweepRow) (knobs []string, groups map[string][]SweepRow) {
+	groups = map[string][]SweepRow{}
+	var base *SweepRow
+	for i, r := range rows {
+		if r.Point.Knob == "preset" {
+			base = &rows[i]
+			continue
+		}
+		if _, ok := groups[r.Point.Knob]; !ok {
+			knobs = append(knobs, r.Point.Knob)
+			if base != nil {
+				b := *base
+				b.Point.Knob, b.Point.Value = r.Point.Knob, figure3Base[r.Point.Knob]
+				groups[r.Point.Knob] = []SweepRow{b}
+			}
+		}
+		groups[r.Point.Knob] = append(groups[r.Point.Knob], r)
+	}
+	return knobs, groups
+}
+
+// SweepTable is the sweep as a Markdown table: knob, value, null-space
+// energy, the full-space and row-space two-label angle ratios, NC1, NC1 on
+// P h, training and test subset accuracy and test F1.
+func SweepTable(rows []SweepRow) string {
+	f := func(v float64) string {
+		if math.IsNaN(v) {
+			return "-"
+		}
+		return fmt.Sprintf("%.3g", v)
+	}
+	var b strings.Builder
+	b.WriteString("| knob | value | epochs | null energy | angle (full) | angle (row space) | NC1 | NC1 (row space) | train subset acc | test subset acc | test F1 |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		m, s := r.Metrics, r.Summary
+		fmt.Fprintf(&b, "| %s | %s | %d | %s | %s | %s | %s | %s | %.3f | %.3f | %.3f |\n", r.Point.Knob, r.Point.Value, s.Epochs,
+			f(m.NullEnergy), f(angle2(m.Angle)), f(angle2(m.AngleRow)), f(m.NC1), f(m.NC1Row),
+			s.Train.SubsetAccuracy, s.Test.SubsetAccuracy, s.Test.F1Samples)
+	}
+	return b.String()
+}
+
+func angle2(a map[int]float64) float64 {
+	if v, ok := a[2]; ok {
+		return v
+	}
+	return math.NaN()
 }
