@@ -5,7 +5,7 @@
 # cost. Every run is `nclab train --preset figure3 --arch mlp --seed 1` (learned
 # head, 200 epochs, batch 64, lr 0.1, weight decay 5e-4, feature penalty 1e-4,
 # d = 256) with one knob changed; about 3 to 4 minutes a run on 2 cores (the
-# 400-epoch run twice that; more under load), about an hour in all. Runs already in OUT_DIR are
+# 400-epoch run twice that; more under load), about an hour in all on idle cores. Runs already in OUT_DIR are
 # kept. At the end it prints one line per run from `nclab collapse` on the saved
 # training features and the run's summary.json.
 # Usage: bash bench/figure3_sweep.sh [OUT_DIR]   (default .cache/figure3_sweep)
@@ -21,6 +21,7 @@ runs=(
   "base|preset|-|"
   "fp1e-2|feature penalty|1e-2|--feature-penalty 1e-2"
   "fp3e-3|feature penalty|3e-3|--feature-penalty 3e-3"
+  "fp1e-3|feature penalty|1e-3|--feature-penalty 1e-3"
   "wd5e-3|weight decay|5e-3|--wd 5e-3"
   "bn|batch norm before head|on|--head-bn"
   "paln|loss|pal-n|--loss pal-n"
@@ -28,6 +29,7 @@ runs=(
   "d64|feature dim|64|--feature-dim 64"
   "wd0|weight decay|0|--no-wd"
   "fp0|feature penalty|0|--feature-penalty 0"
+  "ep100|epochs|100|--epochs 100"
   "ep400|epochs|400|--epochs 400 --track-every 20"
 )
 for r in "${runs[@]}"; do

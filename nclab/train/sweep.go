@@ -3,9 +3,13 @@ package train
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/gomlx/compute"
+	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/collapse"
 )
 
@@ -46,6 +50,8 @@ func Figure3Sweep() []SweepPoint {
 	return []SweepPoint{
 		{Name: "base", Knob: "preset", Value: "-"},
 		{Name: "fp1e-2", Knob: "feature penalty", Value: "1e-2", Flags: []string{"--feature-penalty", "1e-2"}, apply: func(c *Config) { c.FeaturePenalty = 1e-2 }},
+		{Name: "fp3e-3", Knob: "feature penalty", Value: "3e-3", Flags: []string{"--feature-penalty", "3e-3"}, apply: func(c *Config) { c.FeaturePenalty = 3e-3 }},
+		{Name: "fp1e-3", Knob: "feature penalty", Value: "1e-3", Flags: []string{"--feature-penalty", "1e-3"}, apply: func(c *Config) { c.FeaturePenalty = 1e-3 }},
 		{Name: "wd5e-3", Knob: "weight decay", Value: "5e-3", Flags: []string{"--wd", "5e-3"}, apply: func(c *Config) { c.WeightDecay = 5e-3 }},
 		{Name: "bn", Knob: "batch norm before head", Value: "on", Flags: []string{"--head-bn"}, apply: func(c *Config) { c.Model.HeadBatchNorm = true }},
 		{Name: "paln", Knob: "loss", Value: "pal-n", Flags: []string{"--loss", "pal-n"}, apply: func(c *Config) { c.Loss = "pal-n" }},
@@ -53,6 +59,7 @@ func Figure3Sweep() []SweepPoint {
 		{Name: "d64", Knob: "feature dim", Value: "64", Flags: []string{"--feature-dim", "64"}, apply: func(c *Config) { c.Model.FeatureDim = 64 }},
 		{Name: "wd0", Knob: "weight decay", Value: "0", Flags: []string{"--no-wd"}, apply: func(c *Config) { c.WeightDecay = -1 }},
 		{Name: "fp0", Knob: "feature penalty", Value: "0", Flags: []string{"--feature-penalty", "0"}, apply: func(c *Config) { c.FeaturePenalty = 0 }},
+		{Name: "ep100", Knob: "epochs", Value: "100", Flags: []string{"--epochs", "100"}, apply: func(c *Config) { c.Epochs = 100 }},
 		{Name: "ep400", Knob: "epochs", Value: "400", Flags: []string{"--epochs", "400", "--track-every", "20"}, apply: func(c *Config) { c.Epochs, c.TrackEvery = 400, 20 }},
 	}
 }
@@ -163,3 +170,83 @@ func angle2(a map[int]float64) float64 {
 	}
 	return math.NaN()
 }
+
+// SweepFailure is a sweep run that stopped with an error (a divergence, or
+// features that died under a strong feature penalty): a result too.
+type SweepFailure struct {
+	Point SweepPoint
+	Err   string
+}
+
+// failedFile marks a failed run's folder; it holds the error.
+const failedFile = "FAILED"
+
+// ReadSweep reads the runs of the named sweep points (all of Figure3Sweep
+// when names is empty) from dir/NAME, as bench/figure3_sweep.sh and RunSweep
+// write them: finished runs as rows, failed ones as failures, in the sweep's
+// order. missing lists the points with neither.
+func ReadSweep(dir string, names []string) (rows []SweepRow, failures []SweepFailure, missing []string, err error) {
+	for _, p := range Figure3Sweep() {
+		if len(names) > 0 && !slices.Contains(names, p.Name) {
+			continue
+		}
+		run := filepath.Join(dir, p.Name)
+		if msg, err := os.ReadFile(filepath.Join(run, failedFile)); err == nil {
+			failures = append(failures, SweepFailure{Point: p, Err: strings.TrimSpace(string(msg))})
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(run, "summary.json")); err != nil {
+			missing = append(missing, p.Name)
+			continue
+		}
+		row, err := ReadSweepRun(p, run)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		rows = append(rows, row)
+	}
+	return rows, failures, missing, nil
+}
+
+// RunSweep trains the named sweep points on the quick M-lab data (data seed
+// 1) into dir/NAME, each as Figure3SweepConfig(name, quickEpochs) says, and
+// reads them back as ReadSweep does. Finished or failed runs already in dir
+// are kept; a run that stops with an error leaves its message in
+// dir/NAME/FAILED and the sweep goes on. before, if not nil, is called with
+// each point about to be trained.
+func RunSweep(backend compute.Backend, names []string, quickEpochs int, dataset, dir string, before func(SweepPoint)) ([]SweepRow, []SweepFailure, error) {
+	for _, name := range names {
+		cfg, p, err := Figure3SweepConfig(name, quickEpochs)
+		if err != nil {
+			return nil, nil, err
+		}
+		run := filepath.Join(dir, name)
+		if _, err := os.Stat(filepath.Join(run, failedFile)); err == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(run, "summary.json")); err == nil {
+			continue
+		}
+		if before != nil {
+			before(p)
+		}
+		recipe := data.Recipe{Dataset: dataset, Preset: DataPreset("figure3"), Seed: 1}
+		if _, _, err := TrainInDir(backend, cfg, recipe, run, false, nil); err != nil {
+			if werr := os.WriteFile(filepath.Join(run, failedFile), []byte(err.Error()+"\n"), 0o644); werr != nil {
+				return nil, nil, fmt.Errorf("train: %w (after %v)", werr, err)
+			}
+		}
+	}
+	rows, failures, _, err := ReadSweep(dir, names)
+	return rows, failures, err
+}
+
+// Figure3QuickEpochs is the length of the notebooks' quick-mode Figure 3
+// runs (the figure3 MLP preset cut short: minutes on 2 cores); the full runs
+// are the preset's.
+const Figure3QuickEpochs = 40
+
+// Figure3QuickSweep names the sweep points a notebook trains in quick mode
+// (at Figure3QuickEpochs): the preset, d = K (no null space) and ten times
+// the weight decay.
+var Figure3QuickSweep = []string{"base", "d10", "wd5e-3"}

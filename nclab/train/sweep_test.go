@@ -86,8 +86,14 @@ func equalConfigs(a, b Config) bool {
 // TestSweepKnobs: the unchanged run leads every knob's group with the
 // preset's value of that knob.
 func TestSweepKnobs(t *testing.T) {
-	pts := Figure3Sweep()
-	rows := []SweepRow{{Point: pts[0]}, {Point: pts[2]}, {Point: pts[5]}, {Point: pts[6]}}
+	var rows []SweepRow
+	for _, name := range []string{"base", "wd5e-3", "d10", "d64"} {
+		_, p, err := Figure3SweepConfig(name, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows = append(rows, SweepRow{Point: p})
+	}
 	knobs, groups := SweepKnobs(rows)
 	if !slices.Equal(knobs, []string{"weight decay", "feature dim"}) {
 		t.Fatalf("knobs %v", knobs)
