@@ -54,10 +54,10 @@ func Figure3Sweep() []SweepPoint {
 		{Name: "fp1e-3", Knob: "feature penalty", Value: "1e-3", Flags: []string{"--feature-penalty", "1e-3"}, apply: func(c *Config) { c.FeaturePenalty = 1e-3 }},
 		{Name: "wd5e-3", Knob: "weight decay", Value: "5e-3", Flags: []string{"--wd", "5e-3"}, apply: func(c *Config) { c.WeightDecay = 5e-3 }},
 		{Name: "bn", Knob: "batch norm before head", Value: "on", Flags: []string{"--head-bn"}, apply: func(c *Config) { c.Model.HeadBatchNorm = true }},
-		{Name: "paln", Knob: "loss", Value: "pal-n", Flags: []string{"--loss", "pal-n"}, apply: func(c *Config) { c.Loss = "pal-n" }},
 		{Name: "d10", Knob: "feature dim", Value: "10", Flags: []string{"--feature-dim", "10"}, apply: func(c *Config) { c.Model.FeatureDim = 10 }},
-		{Name: "d64", Knob: "feature dim", Value: "64", Flags: []string{"--feature-dim", "64"}, apply: func(c *Config) { c.Model.FeatureDim = 64 }},
 		{Name: "wd0", Knob: "weight decay", Value: "0", Flags: []string{"--no-wd"}, apply: func(c *Config) { c.WeightDecay = -1 }},
+		{Name: "paln", Knob: "loss", Value: "pal-n", Flags: []string{"--loss", "pal-n"}, apply: func(c *Config) { c.Loss = "pal-n" }},
+		{Name: "d64", Knob: "feature dim", Value: "64", Flags: []string{"--feature-dim", "64"}, apply: func(c *Config) { c.Model.FeatureDim = 64 }},
 		{Name: "fp0", Knob: "feature penalty", Value: "0", Flags: []string{"--feature-penalty", "0"}, apply: func(c *Config) { c.FeaturePenalty = 0 }},
 		{Name: "ep100", Knob: "epochs", Value: "100", Flags: []string{"--epochs", "100"}, apply: func(c *Config) { c.Epochs = 100 }},
 		{Name: "ep400", Knob: "epochs", Value: "400", Flags: []string{"--epochs", "400", "--track-every", "20"}, apply: func(c *Config) { c.Epochs, c.TrackEvery = 400, 20 }},
@@ -244,7 +244,7 @@ func RunSweep(backend compute.Backend, names []string, quickEpochs int, dataset,
 // Figure3QuickEpochs is the length of the notebooks' quick-mode Figure 3
 // runs (the figure3 MLP preset cut short: minutes on 2 cores); the full runs
 // are the preset's.
-const Figure3QuickEpochs = 40
+const Figure3QuickEpochs = 30
 
 // Figure3QuickSweep names the sweep points a notebook trains in quick mode
 // (at Figure3QuickEpochs): the preset, d = K (no null space) and ten times
