@@ -181,6 +181,9 @@ func TestRunMetricsMatchesTracking(t *testing.T) {
 	close("angle", met.Angle[2], s.Metrics.Angle["2"])
 	close("null energy", met.NullEnergy, s.Metrics.NullEnergy)
 	close("angle row", met.AngleRow[2], s.Metrics.AngleRow["2"])
+	h := s.History[len(s.History)-1]
+	close("history null energy", met.NullEnergy, h.NullEnergy)
+	close("history angle row", met.AngleRow[2], h.AngleRow["2"])
 	row, err := ReadSweepRun(Figure3Sweep()[0], dir)
 	if err != nil {
 		t.Fatal(err)
