@@ -28,6 +28,23 @@
 //     (d = 128, seed 1) NC1 fell 31x but the angle ratio only 2.7x; earlier
 //     trials with d = 10 and a learned head saw NC1 rise again, and conv+MLP
 //     models without global pooling kept the angle ratio near 0.45-0.65.
+//   - "figure3" ([PresetArch]): the paper's Figure 3 on CPU, a learned head
+//     trained into the terminal phase on the quick data, per architecture
+//     ([Figure3Archs]). `nclab train --preset figure3 --arch mlp --head learned
+//     --seed 1 --json` (200 epochs) took 14 min 24 s on this 2-core machine
+//     while another training run and four other sessions shared it (4 min 25 s
+//     with tracking every 10 epochs and less load): training subset accuracy
+//     1.000, the loss flat over the last 40 epochs (0.482 to 0.481), NC1 0.327
+//     at epoch 5 to 0.0195 (16.7x), and the subspace split of METHOD.md §5 at
+//     the last epoch: angle ratio 0.610 in the full space, 0.102 in W's row
+//     space, 1.03 in its null space, null-space energy 0.519. The other
+//     architectures' epochs are set from their per-epoch cost, not measured
+//     to the end here.
+//   - The Figure 3 sweep ([Figure3Sweep], bench/figure3_sweep.sh): the figure3
+//     MLP with one knob changed (feature penalty, weight decay, d, PAL-N, batch
+//     norm before the head, epochs), read back with [ReadSweep] and tabulated
+//     by [SweepTable]. A feature penalty of 3e-3 or more kills the features
+//     (all zero, NC1 undefined) within 5 epochs at lr 0.1.
 //   - Table 2 runs ([Table2Config]): the reference networks at 1/8 width for
 //     CPU runs, or at full width with the paper preset. At full width on the
 //     quick data the quick preset's lr 0.1 is too large: ResNet18 (5 epochs,
