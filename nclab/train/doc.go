@@ -33,13 +33,13 @@
 //     ([Figure3Archs]). `nclab train --preset figure3 --arch mlp --head learned
 //     --seed 1 --json` (200 epochs) took 14 min 24 s on this 2-core machine
 //     while another training run and four other sessions shared it (4 min 25 s
-//     with tracking every 10 epochs and less load): training subset accuracy
+//     for the same run tracked every 10 epochs, under lighter load): training subset accuracy
 //     1.000, the loss flat over the last 40 epochs (0.482 to 0.481), NC1 0.327
 //     at epoch 5 to 0.0195 (16.7x), and the subspace split of METHOD.md §5 at
 //     the last epoch: angle ratio 0.610 in the full space, 0.102 in W's row
 //     space, 1.03 in its null space, null-space energy 0.519. The other
-//     architectures' epochs are set from their per-epoch cost, not measured
-//     to the end here.
+//     architectures' epochs are a choice, not yet measured against the
+//     15-minute bound.
 //   - The Figure 3 sweep ([Figure3Sweep], bench/figure3_sweep.sh): the figure3
 //     MLP with one knob changed (feature penalty, weight decay, d, PAL-N, batch
 //     norm before the head, epochs), read back with [ReadSweep] and tabulated
