@@ -30,11 +30,15 @@ func (p SweepPoint) Apply(cfg *Config) {
 	}
 }
 
-// Command is the `nclab train` command line of the point's run.
-func (p SweepPoint) Command() string {
+// Command is the `nclab train` command line of the point's run; with
+// quickEpochs > 0, of its shortened version (Figure3SweepConfig).
+func (p SweepPoint) Command(quickEpochs int) string {
 	cmd := "nclab train --preset figure3 --arch mlp --seed 1"
 	for _, f := range p.Flags {
 		cmd += " " + f
+	}
+	if quickEpochs > 0 {
+		cmd += fmt.Sprintf(" --epochs %d --track-every %d", quickEpochs, max(1, quickEpochs/10))
 	}
 	return cmd
 }

@@ -53,12 +53,15 @@ func TestFigure3SweepPoints(t *testing.T) {
 			}
 		}
 		if !equalConfigs(cfg, want) {
-			t.Errorf("%s (%s): config %+v, want %+v", p.Name, p.Command(), cfg, want)
+			t.Errorf("%s (%s): config %+v, want %+v", p.Name, p.Command(0), cfg, want)
 		}
 	}
 	q, _, err := Figure3SweepConfig("bn", 40)
 	if err != nil || q.Epochs != 40 || q.TrackEvery != 4 || !q.Model.HeadBatchNorm {
 		t.Errorf("quick bn: %+v, %v", q, err)
+	}
+	if _, p, _ := Figure3SweepConfig("bn", 0); p.Command(40) != "nclab train --preset figure3 --arch mlp --seed 1 --head-bn --epochs 40 --track-every 4" {
+		t.Errorf("quick bn command: %s", p.Command(40))
 	}
 	if _, _, err := Figure3SweepConfig("nope", 0); err == nil || !strings.Contains(err.Error(), `no sweep point "nope"`) {
 		t.Errorf("unknown point: %v", err)
