@@ -57,6 +57,12 @@ type Config struct {
 	// a cheaper network for CPU runs. 0 or 1: the full image.
 	InputPool int
 
+	// HeadBatchNorm adds a batch norm (affine, PyTorch's BatchNorm1d, no ReLU
+	// after it) between the network and the head: the features h are its
+	// output. A knob of the Figure 3 sweep (does normalising h remove the
+	// part of h outside W's row space?).
+	HeadBatchNorm bool
+
 	Seed int64 // seeds the initial weights (same seed, same weights)
 }
 
@@ -221,6 +227,9 @@ func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, l
 		features = b.vgg(body, x, vgg16, m.WidthDivisor, m.FeatureDim)
 	case "vgg19":
 		features = b.vgg(body, x, vgg19, m.WidthDivisor, m.FeatureDim)
+	}
+	if m.HeadBatchNorm {
+		features = b.batchNorm(body.At("head_bn"), features)
 	}
 	return features, m.head(b, scope.At("head"), features)
 }

@@ -23,6 +23,13 @@
 //     lr 0.1, weight decay 5e-4, feature penalty 1e-4, 20 epochs: chosen so that
 //     NC1 and the two-label angle ratio fall within a CPU budget of about a minute
 //     a run (the measurements behind the choice: METHOD.md appendix A).
+//   - "figure3" ([PresetArch]): the paper's Figure 3 on CPU, a learned head
+//     trained into the terminal phase on the quick data, per architecture
+//     ([Figure3Archs]); what it measured is in METHOD.md appendix A.
+//   - The Figure 3 sweep ([Figure3Sweep], bench/figure3_sweep.sh): the figure3
+//     MLP with one knob changed (feature penalty, weight decay, d, PAL-N, batch
+//     norm before the head, epochs), read back with [ReadSweep] and tabulated
+//     by [SweepTable].
 //   - Table 2 runs ([Table2Config]): the reference networks at 1/8 width for
 //     CPU runs, or at full width with the paper preset. A full-width network on
 //     the quick data needs a smaller learning rate than the quick preset's 0.1

@@ -38,12 +38,15 @@ type Summary struct {
 	Seconds             float64 `json:"seconds"`
 }
 
-// HistoryEntry is one tracked epoch in Summary.History.
+// HistoryEntry is one tracked epoch in Summary.History: with the subspace
+// split of METHOD.md §5 (keys of nclab collapse --json) when it was measured.
 type HistoryEntry struct {
-	Epoch int     `json:"epoch"`
-	Loss  float64 `json:"loss"`
-	NC1   float64 `json:"nc1"`
-	Angle float64 `json:"angle"`
+	Epoch      int                 `json:"epoch"`
+	Loss       float64             `json:"loss"`
+	NC1        float64             `json:"nc1"`
+	Angle      float64             `json:"angle"`
+	AngleRow   map[string]*float64 `json:"angle_row,omitempty"`
+	NullEnergy *float64            `json:"null_energy,omitempty"`
 }
 
 func (r Record) finite() bool {
@@ -116,7 +119,11 @@ func (t *Trainer) finish() (*Summary, error) {
 	s := &Summary{Epochs: t.Epochs, Arch: t.Model.Arch, Head: t.Model.Head, Loss: t.Loss, Dataset: t.TrainSet.Name,
 		TrainableParameters: t.Model.TrainableParameters(), History: []HistoryEntry{}}
 	for _, r := range t.History {
-		s.History = append(s.History, HistoryEntry{Epoch: r.Epoch, Loss: r.Loss, NC1: r.NC1, Angle: r.Angle})
+		e := HistoryEntry{Epoch: r.Epoch, Loss: r.Loss, NC1: r.NC1, Angle: r.Angle}
+		if r.Metrics != nil && r.Metrics.Subspace != nil {
+			e.AngleRow, e.NullEnergy = r.Metrics.AngleRow, r.Metrics.NullEnergy
+		}
+		s.History = append(s.History, e)
 	}
 	if n := len(t.History); n > 0 {
 		last := t.History[n-1]

@@ -258,7 +258,11 @@ func (t *Trainer) RunUntil(until int, onTrack func(Record)) error {
 			}
 			rec.Tracked = *tracked
 			if !rec.finite() {
-				return t.divergence(epoch+1, batches, math.NaN())
+				if !math.IsNaN(rec.Loss) && !math.IsInf(rec.Loss, 0) {
+					return fmt.Errorf("train: epoch %d: NC1 is %v with a finite objective %.4g: the training features have no between-class spread (all equal, e.g. all zero); %s",
+						epoch+1, rec.NC1, rec.Loss, t.lastCheckpoint())
+				}
+				return t.divergence(epoch+1, batches, rec.Loss)
 			}
 			t.History = append(t.History, rec)
 			if err := t.saveProgress(rec); err != nil {
@@ -273,11 +277,15 @@ func (t *Trainer) RunUntil(until int, onTrack func(Record)) error {
 }
 
 func (t *Trainer) divergence(epoch, batch int, value float64) error {
-	where := "no checkpoint was saved"
+	return fmt.Errorf("train: diverged at epoch %d, batch %d: objective %v (try a smaller learning rate); %s", epoch, batch, value, t.lastCheckpoint())
+}
+
+// lastCheckpoint says where the last good checkpoint is, for errors.
+func (t *Trainer) lastCheckpoint() string {
 	if t.OutDir != "" && len(t.History) > 0 {
-		where = fmt.Sprintf("the last good checkpoint (epoch %d) is in %s", t.History[len(t.History)-1].Epoch, filepath.Join(t.OutDir, "checkpoint"))
+		return fmt.Sprintf("the last good checkpoint (epoch %d) is in %s", t.History[len(t.History)-1].Epoch, filepath.Join(t.OutDir, "checkpoint"))
 	}
-	return fmt.Errorf("train: diverged at epoch %d, batch %d: objective %v (try a smaller learning rate); %s", epoch, batch, value, where)
+	return "no checkpoint was saved"
 }
 
 func (t *Trainer) trainStep(idx []int, lr float64) (float64, error) {

@@ -39,7 +39,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	var widths string
 	var hidden, inputPool, widthDiv int
 	fs.StringVar(&recipe.Dataset, "dataset", data.MNIST, "dataset: "+strings.Join(data.Datasets, ", "))
-	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes) or paper (reference settings, for a GPU): data size and training settings")
+	fs.StringVar(&preset, "preset", "quick", "quick (CPU, minutes), paper (reference settings, for a GPU) or figure3 (learned head into the terminal phase on the quick data, per --arch): data size and training settings")
 	fs.StringVar(&recipe.Imbalance, "imbalance", "", "imbalance of the data (see nclab data build); empty: balanced")
 	fs.StringVar(&arch, "arch", "", "architecture: "+strings.Join(models.Archs, ", ")+" (default: the preset's)")
 	fs.StringVar(&head, "head", "", "classifier head: learned or etf (frozen simplex ETF, last block reduced to K; default: the preset's, or learned with --arch)")
@@ -61,23 +61,23 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.BoolVar(&allowSchedule, "allow-schedule-change", false, "with --resume: allow other epochs, batch, lr, weight decay, feature penalty or tracking than the run's")
 	fs.BoolVar(&asJSON, "json", false, "print the summary as one JSON object on the last line")
 	fs.BoolVar(&quiet, "quiet", false, "no progress lines")
+	sweepFlags := addSweepFlags(fs)
 	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
 	}
 	set := given(fs)
-	cfg, err := train.Preset(preset)
+	if set["arch"] && !slices.Contains(models.Archs, arch) {
+		return usagef("--arch %q: want one of %s", arch, strings.Join(models.Archs, ", "))
+	}
+	// With --arch the preset's model, head included, is replaced (figure3: by
+	// that architecture's run).
+	cfg, err := train.PresetArch(preset, arch)
 	if err != nil {
 		return usageError{err}
 	}
-	recipe.Preset, recipe.Seed = preset, seed
+	recipe.Preset, recipe.Seed = train.DataPreset(preset), seed
 	if !slices.Contains(data.Datasets, recipe.Dataset) {
 		return usagef("--dataset %q: want one of %s", recipe.Dataset, strings.Join(data.Datasets, ", "))
-	}
-	if set["arch"] {
-		if !slices.Contains(models.Archs, arch) {
-			return usagef("--arch %q: want one of %s", arch, strings.Join(models.Archs, ", "))
-		}
-		cfg.Model = models.Config{Arch: arch, InputPool: cfg.Model.InputPool} // the preset's model, head included, is replaced
 	}
 	if set["head"] {
 		if !slices.Contains(models.Heads, head) {
@@ -90,6 +90,9 @@ func runTrain(args []string, stdout io.Writer) error {
 			return usagef("--loss %q: %v", lossName, err)
 		}
 		cfg.Loss = lossName
+	}
+	if err := sweepFlags.apply(&cfg, wd); err != nil {
+		return usageError{err}
 	}
 	if set["widths"] {
 		cfg.Model.Widths = nil
