@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Training-step time, batch 128, side by side: nclab's pure-Go GoMLX backend
 # (Go benchmarks in nclab/train) and PyTorch CPU (bench/train_torch.py), both
-# on 2 threads, in one run. Usage: bench/train.sh [mlp smallcnn resnet18]
+# on 2 threads, in one run; first the dense ceiling of each (a 1024^3 float32
+# matmul in GFLOP/s, nclab's BenchmarkMatMul1024 against torch), so that each
+# model's ratio can be read against the engines' own ratio.
+#
+# On a machine with AVX-512 it runs everything twice: with the kernels the machine
+# picks, then on the AVX2 path (GOMLX_GO_SIMD_AVX512=false for Go; for PyTorch
+# ATEN_CPU_CAPABILITY=avx2, MKL_ENABLE_INSTRUCTIONS=AVX2, DNNL_MAX_CPU_ISA=AVX2),
+# which is what most laptops have.
+# Usage: bench/train.sh [mlp smallcnn resnet18]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
@@ -9,12 +17,37 @@ models=("${@:-mlp smallcnn resnet18}")
 models=(${models[*]})
 declare -A goname=([mlp]=MLP [smallcnn]=SmallCNN [resnet18]=ResNet18)
 declare -A gotime=([mlp]=10x [smallcnn]=3x [resnet18]=1x)
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "%-10s %12s %12s %8s\n" model "go s/step" "torch s/step" ratio
-for m in "${models[@]}"; do
-  g=$(go test ./nclab/train/ -run '^$' -bench "TrainStep${goname[$m]}\$" -benchtime "${gotime[$m]}" 2>/dev/null |
-      awk '/^Benchmark/ {printf "%.4f", $3/1e9}')
-  t=$(/usr/bin/python3 bench/train_torch.py "$m" | awk '{print $2}')
-  printf "%-10s %12s %12s %8.2f\n" "$m" "$g" "$t" "$(echo "$g / $t" | bc -l)"
-done
+
+# One pass over the ceiling and the models; $1 names the path, the rest of the
+# arguments are "VAR=value" settings for Go (before --) and for PyTorch (after --).
+pass() {
+  local path="$1"
+  shift
+  local goenv=() pyenv=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do goenv+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  pyenv=("$@")
+  local gm tm
+  gm=$(env "${goenv[@]}" go test ./nclab/ -run '^$' -bench 'MatMul1024$' -benchtime 10x 2>/dev/null |
+       awk '/^Benchmark/ {for (i = 1; i < NF; i++) if ($(i+1) == "GFLOP/s") printf "%.1f", $i}')
+  tm=$(env "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py matmul | awk '{print $2}')
+  echo "== $path: matmul 1024^3 float32: go $gm GFLOP/s, torch $tm GFLOP/s (ceiling ratio torch/go $(echo "$tm / $gm" | bc -l | xargs printf %.2f)x)"
+  printf "%-10s %12s %12s %8s\n" model "go s/step" "torch s/step" "go/torch"
+  for m in "${models[@]}"; do
+    local g t
+    g=$(env "${goenv[@]}" go test ./nclab/train/ -run '^$' -bench "TrainStep${goname[$m]}\$" -benchtime "${gotime[$m]}" 2>/dev/null |
+        awk '/^Benchmark/ {printf "%.4f", $3/1e9}')
+    t=$(env "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py "$m" | awk '{print $2}')
+    printf "%-10s %12s %12s %8.2f\n" "$m" "$g" "$t" "$(echo "$g / $t" | bc -l)"
+  done
+}
+
+echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+if grep -qw avx512f /proc/cpuinfo; then
+  pass "AVX-512 (the machine's own kernels)"
+  pass "AVX2 path" GOMLX_GO_SIMD_AVX512=false -- ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2
+else
+  pass "AVX2 (this machine has no AVX-512)"
+fi
+echo "A step ratio near the ceiling ratio means the step is as fast as the engine's matmul allows."
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

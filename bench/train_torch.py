@@ -1,7 +1,8 @@
 """PyTorch side of bench/train.sh: training-step time of the models of
 nclab/train/bench_test.go (identical layers, batch 128, PAL loss, SGD with
 momentum 0.9 and weight decay 5e-4), 2 threads. Prints one line per model:
-name, seconds per step (median of the timed steps)."""
+name, seconds per step (median of the timed steps). "matmul" prints the dense
+ceiling instead: GFLOP/s of a 1024^3 float32 product (median of 10)."""
 import sys
 import time
 
@@ -72,8 +73,23 @@ def step_time(model, shape, steps):
     return times[len(times) // 2]
 
 
+def matmul_gflops(n=1024, runs=10):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    a @ b
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return 2 * n**3 / times[len(times) // 2] / 1e9
+
+
 if __name__ == "__main__":
     which = sys.argv[1:] or ["mlp", "smallcnn", "resnet18"]
+    if which == ["matmul"]:
+        print(f"matmul {matmul_gflops():.1f}")
+        sys.exit(0)
     cases = {"mlp": (mlp, (1, 56, 56), 10), "smallcnn": (small_cnn, (1, 56, 56), 5), "resnet18": (resnet18, (3, 32, 32), 3)}
     for name in which:
         make, shape, steps = cases[name]

@@ -1,35 +1,15 @@
 package train
 
 import (
-	"math/rand/v2"
 	"testing"
 
-	"github.com/nclab/nclab/data"
-	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/models"
 )
-
-// randomSet is n random images h x w x c with random label sets of size 1 or 2 (K = 10).
-func randomSet(n, h, w, c int) *data.Set {
-	rng := rand.New(rand.NewPCG(1, 2))
-	s := &data.Set{Name: "random", K: 10, Height: h, Width: w, Channels: c, Pixels: make([]uint8, n*h*w*c)}
-	for i := range s.Pixels {
-		s.Pixels[i] = uint8(rng.IntN(256))
-	}
-	for range n {
-		a, b := rng.IntN(10), rng.IntN(9)
-		if b >= a {
-			b++ // a pair of distinct classes
-		}
-		s.Labels = append(s.Labels, labelset.MustNew(10, a, b))
-	}
-	return s
-}
 
 // benchTrainStep times one SGD step (forward, backward, momentum update) at
 // batch 128, the models of bench/train_torch.py.
 func benchTrainStep(b *testing.B, mc models.Config, h, w, c int) {
-	set := randomSet(128, h, w, c)
+	set := RandomSet(128, 10, h, w, c, 1)
 	tr, err := New(testBackend(b), Config{Model: mc, Epochs: 1, BatchSize: 128}, set, nil)
 	if err != nil {
 		b.Fatal(err)
