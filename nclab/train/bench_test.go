@@ -3,6 +3,7 @@ package train
 import (
 	"testing"
 
+	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/models"
 )
 

@@ -90,7 +90,7 @@ func TimeSteps(backend compute.Backend, cfg StepsConfig) (*StepTiming, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := EpochOrder(cfg.Seed, 0, set.Len())
+	order := data.EpochOrder(cfg.Seed, 0, set.Len())
 	res := &StepTiming{Steps: cfg.Steps, Parameters: t.Model.TrainableParameters(), Batch: cfg.Batch}
 	var later time.Duration
 	for s := range cfg.Steps {

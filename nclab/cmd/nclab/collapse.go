@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,20 +33,17 @@ func runCollapse(args []string, stdout io.Writer) error {
 	reference := fs.Bool("reference-code", false, "reproduce the reference code's quirks (its global mean, uncentred NC2 on means, unclipped arccos)")
 	rtol := fs.Float64("pinv-rtol", collapse.DefaultPinvRTol, "relative eigenvalue tolerance of pinv(Sigma_B)")
 	exact := fs.Bool("float64", false, "every product in float64 with gonum (slower on large inputs; by default large products run in float32 on GoMLX's SIMD backend)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if *featuresPath == "" || *labelsPath == "" {
-		return errors.New("--features and --labels are required")
+		return usagef("--features and --labels are required")
 	}
 	if *biasPath != "" && *weightsPath == "" {
-		return errors.New("--bias needs --weights")
+		return usagef("--bias needs --weights")
 	}
 	if !(*rtol > 0 && *rtol < 1) { // NaN too
-		return fmt.Errorf("--pinv-rtol %g, want 0 < rtol < 1", *rtol)
+		return usagef("--pinv-rtol %g, want 0 < rtol < 1", *rtol)
 	}
 	rows, err := featureRows(*featuresPath)
 	if err != nil {

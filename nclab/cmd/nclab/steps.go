@@ -39,14 +39,11 @@ func runSteps(args []string, stdout io.Writer) error {
 	fs.Float64Var(&cfg.LR, "lr", 0.01, "constant learning rate")
 	fs.Int64Var(&cfg.Seed, "seed", 1, "seed of the data, the weights and the batch order")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout, false); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
 	if !slices.Contains(models.Archs, cfg.Model.Arch) {
-		return fmt.Errorf("--arch %q: want one of %s", cfg.Model.Arch, strings.Join(models.Archs, ", "))
+		return usagef("--arch %q: want one of %s", cfg.Model.Arch, strings.Join(models.Archs, ", "))
 	}
 	backend, err := nclab.NewBackend()
 	if err != nil {
