@@ -42,7 +42,7 @@ func TestParseKeyRejects(t *testing.T) {
 		{"01", "is not a class number"},
 		{" 1", "is not a class number"},
 		{"1+0", `want "0+1"`},
-		{"1+1", "appears twice"},
+		{"1+1", "has class 1 twice"},
 		{"5", "outside [0, 5)"},
 		{"99999999999999999999", "out of range"},
 	} {

@@ -76,16 +76,7 @@ func (st *Stats) PerSetCount(complete bool) (map[int]int, error) {
 	for _, m := range st.Multiplicities() {
 		sets, counts := st.SetsOf(m)
 		// The most common count is taken as n_m, so the error names the outliers.
-		freq := map[int]int{}
-		for _, c := range counts {
-			freq[c]++
-		}
-		nm, best := 0, -1
-		for c, f := range freq {
-			if f > best || (f == best && c > nm) {
-				nm, best = c, f
-			}
-		}
+		nm := ModalCount(counts)
 		out[m] = nm
 		for i, s := range sets {
 			if counts[i] != nm {
@@ -118,4 +109,21 @@ func abbreviate(items []string, max int) string {
 		return strings.Join(items, "; ")
 	}
 	return strings.Join(items[:max], "; ") + fmt.Sprintf("; … (%d more)", len(items)-max)
+}
+
+// ModalCount returns the most common value of counts (the larger one on a tie),
+// or 0 for none: the n_m that balance checks take as right, so that their errors
+// name the outliers.
+func ModalCount(counts []int) int {
+	freq := map[int]int{}
+	for _, c := range counts {
+		freq[c]++
+	}
+	nm, best := 0, -1
+	for c, f := range freq {
+		if f > best || (f == best && c > nm) {
+			nm, best = c, f
+		}
+	}
+	return nm
 }

@@ -246,16 +246,11 @@ func balancedCounts(k int, sets []SetCount) (map[int]int, error) {
 	var problems []string
 	for _, m := range slices.Sorted(maps.Keys(byM)) {
 		listed := byM[m]
-		freq := map[int]int{}
-		for _, sc := range listed {
-			freq[sc.N]++
+		ns := make([]int, len(listed))
+		for i, sc := range listed {
+			ns[i] = sc.N
 		}
-		nm, best := 0, -1
-		for c, f := range freq {
-			if f > best || (f == best && c > nm) {
-				nm, best = c, f
-			}
-		}
+		nm := labelset.ModalCount(ns)
 		out[m] = nm
 		for _, sc := range listed {
 			if sc.N != nm {
