@@ -34,10 +34,7 @@ func TestCollapseJSONMatchesNumPy(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
-	var expected map[string]struct{ Paper map[string]any }
-	json.Unmarshal(raw, &expected)
-	want := expected["mixed"].Paper
+	want := fixturePaper(t, "mixed")
 	for _, key := range []string{"nc1", "nc2_w", "nc2_h", "nc3", "nc3_papyan", "ncc_agreement"} {
 		g, _ := got[key].(float64)
 		if w := want[key].(float64); math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
@@ -75,10 +72,7 @@ func TestCollapseInputTypes(t *testing.T) {
 	var got struct{ NC1 float64 }
 	json.Unmarshal([]byte(out), &got)
 	// float32 rounding of features of size ~1 moves NC1 by ~1e-7 relative.
-	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
-	var expected map[string]struct{ Paper struct{ NC1 float64 } }
-	json.Unmarshal(raw, &expected)
-	if want := expected["low_dimension"].Paper.NC1; math.Abs(got.NC1-want) > 1e-5*want {
+	if want := fixturePaper(t, "low_dimension")["nc1"].(float64); math.Abs(got.NC1-want) > 1e-5*want {
 		t.Errorf("NC1 from float32 features %v, float64 NumPy %v", got.NC1, want)
 	}
 	code, out, _ = runCommand("collapse", "--features", filepath.Join(dir, "f32.npy"), "--labels", filepath.Join(dir, "l64.npy"))
@@ -145,10 +139,7 @@ func TestCollapseSubspaceSplitMatchesNumPy(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
-	var expected map[string]struct{ Paper map[string]any }
-	json.Unmarshal(raw, &expected)
-	want := expected["subspace"].Paper
+	want := fixturePaper(t, "subspace")
 	close := func(key string, g any, w float64) {
 		gv, ok := g.(float64)
 		if !ok || math.Abs(gv-w) > 1e-6*math.Abs(w) {
@@ -188,9 +179,7 @@ func TestCollapseSubspaceSplitMatchesNumPy(t *testing.T) {
 // single-label fixture (d = 11 > K = 7), and its labels as an N-vector of int64 class
 // indices give the same JSON as the one-hot rows, without the multi-label keys.
 func TestCollapseFieldMetricsAndClassIndices(t *testing.T) {
-	raw, _ := os.ReadFile(collapseFixtures + "expected.json")
-	var expected map[string]struct{ Paper map[string]any }
-	json.Unmarshal(raw, &expected)
+	want := fixturePaper(t, "single_label")
 	outputs := map[string]string{}
 	for _, labels := range []string{"single_label_labels.npy", "single_label_classes.npy"} {
 		code, out, errs := runCommand("collapse", "--features", collapseFixtures+"single_label_features.npy",
@@ -202,7 +191,6 @@ func TestCollapseFieldMetricsAndClassIndices(t *testing.T) {
 		outputs[labels] = out
 		var got map[string]any
 		json.Unmarshal([]byte(out), &got)
-		want := expected["single_label"].Paper
 		for _, key := range []string{"nc1", "cdnv", "nc3_uniformity_cv", "ncc_agreement", "null_energy"} {
 			g, _ := got[key].(float64)
 			if w := want[key].(float64); math.Abs(g-w) > 1e-6*math.Abs(w) {
@@ -308,4 +296,23 @@ func TestCollapseMatMul(t *testing.T) {
 			}
 		}
 	}
+}
+
+// fixturePaper returns the NumPy values ("paper" variant) of one data set of the
+// collapse fixtures' expected.json.
+func fixturePaper(t *testing.T, name string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(collapseFixtures + "expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var expected map[string]struct{ Paper map[string]any }
+	if err := json.Unmarshal(raw, &expected); err != nil {
+		t.Fatal(err)
+	}
+	paper := expected[name].Paper
+	if paper == nil {
+		t.Fatalf("expected.json has no paper values for %q", name)
+	}
+	return paper
 }
