@@ -11,8 +11,14 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// scatterBlock is how many deviation rows are buffered before one rank-k update.
-const scatterBlock = 256
+// scatterBlock is how many deviation rows are buffered before one rank-k update;
+// fastScatterBlock is the same when the update runs through Options.MatMul (a larger
+// block keeps the float32 product efficient; its sums stay short enough to be accurate
+// to float32 rounding).
+const (
+	scatterBlock     = 256
+	fastScatterBlock = 1024
+)
 
 // Accumulator gathers the statistics of the collapse metrics batch by batch. It keeps,
 // per label set, a count, a shift (the set's first sample) and the sum of the shifted
@@ -25,15 +31,19 @@ type Accumulator struct {
 	n       int
 	scatter map[int]*scatter
 	scale   float64 // power of two applied to every feature, set by the first batch
-	scaled  []float64
+	// scaleFixed means scale was set beforehand (ComputeSource, from the largest
+	// magnitude of the whole source), not by the first batch.
+	scaleFixed bool
+	scaled     []float64
 }
 
 // scatter is sum (h - shift_S)(h - shift_S)^T over the samples of one multiplicity
 // (upper triangle), fed by rank-k updates of buffered rows.
 type scatter struct {
-	c    blas64.Symmetric
-	buf  []float64
-	rows int
+	c       blas64.Symmetric
+	buf     []float64
+	rows    int
+	scratch gramScratch
 }
 
 // NewAccumulator starts an accumulation for K classes and d-dimensional features; opts
@@ -68,12 +78,11 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 	for _, v := range features {
 		maxAbs = max(maxAbs, math.Abs(v))
 	}
-	if _, e := math.Frexp(maxAbs); a.n == 0 && maxAbs != 0 && (e > maxScale || e < -maxScale) {
-		a.scale = math.Ldexp(1, -e)
+	if a.n == 0 && !a.scaleFixed {
+		a.scale = scaleFor(maxAbs)
 	}
 	if _, e := math.Frexp(maxAbs * a.scale); maxAbs != 0 && e > maxScale+100 {
-		return fmt.Errorf("collapse: samples %d..%d reach magnitude %g, beyond 2^%d times the first batch's scale",
-			a.n, a.n+len(sets)-1, maxAbs, maxScale+100)
+		return &beyondScaleError{first: a.n, last: a.n + len(sets) - 1, maxAbs: maxAbs}
 	}
 	features, a.scaled = scaleRows(features, a.scale, a.scaled)
 	d := a.d
@@ -83,8 +92,10 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 		sc := a.scatterOf(len(s))
 		st.add(row, sc.buf[sc.rows*d:(sc.rows+1)*d])
 		sc.rows++
-		if sc.rows == scatterBlock {
-			sc.flush(d)
+		if sc.rows*d == len(sc.buf) {
+			if err := sc.flush(d, &a.opts); err != nil {
+				return err
+			}
 		}
 	}
 	a.n += len(sets)
@@ -101,15 +112,40 @@ func (a *Accumulator) AddFloat32(features []float32, sets []labelset.Set) error 
 	return a.Add(wide, sets)
 }
 
+// beyondScaleError is a batch whose magnitude is beyond 2^(maxScale+100) at the scale
+// the first batch fixed.
+type beyondScaleError struct {
+	first, last int
+	maxAbs      float64
+}
+
+func (e *beyondScaleError) Error() string {
+	return fmt.Sprintf("collapse: samples %d..%d reach magnitude %g, beyond 2^%d times the first batch's scale",
+		e.first, e.last, e.maxAbs, maxScale+100)
+}
+
+// scaleFor is the power of two that brings features of largest magnitude maxAbs into
+// [1/2, 1) when they are beyond 2^±maxScale, else 1.
+func scaleFor(maxAbs float64) float64 {
+	if _, e := math.Frexp(maxAbs); maxAbs != 0 && (e > maxScale || e < -maxScale) {
+		return math.Ldexp(1, -e)
+	}
+	return 1
+}
+
 // N is the number of samples added so far.
 func (a *Accumulator) N() int { return a.n }
 
 func (a *Accumulator) scatterOf(m int) *scatter {
 	sc, ok := a.scatter[m]
 	if !ok {
+		block := scatterBlock
+		if a.opts.MatMul != nil {
+			block = fastScatterBlock
+		}
 		sc = &scatter{
 			c:   blas64.Symmetric{N: a.d, Stride: a.d, Data: make([]float64, a.d*a.d), Uplo: blas.Upper},
-			buf: make([]float64, scatterBlock*a.d),
+			buf: make([]float64, block*a.d),
 		}
 		a.scatter[m] = sc
 	}
@@ -117,13 +153,13 @@ func (a *Accumulator) scatterOf(m int) *scatter {
 }
 
 // flush adds the buffered rows' outer products to the scatter: C += B^T B.
-func (sc *scatter) flush(d int) {
+func (sc *scatter) flush(d int, opts *Options) error {
 	if sc.rows == 0 {
-		return
+		return nil
 	}
-	b := blas64.General{Rows: sc.rows, Cols: d, Stride: d, Data: sc.buf[:sc.rows*d]}
-	blas64.Syrk(blas.Trans, 1, b, 1, sc.c)
+	err := opts.gram(sc.buf, sc.rows, d, sc.c, &sc.scratch)
 	sc.rows = 0
+	return err
 }
 
 // Result computes the metrics from what was added. w (K x d) and b (K) are the
@@ -131,7 +167,9 @@ func (sc *scatter) flush(d int) {
 // (Metrics.CountAgreement) and is NaN here.
 func (a *Accumulator) Result(w *mat.Dense, b []float64) (*Metrics, error) {
 	for _, sc := range a.scatter {
-		sc.flush(a.d)
+		if err := sc.flush(a.d, &a.opts); err != nil {
+			return nil, err
+		}
 	}
 	met, err := finish(a.k, a.d, a.table, a.n, a.within, w, b, &a.opts)
 	if err != nil {

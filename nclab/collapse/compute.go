@@ -1,6 +1,7 @@
 package collapse
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -62,10 +63,13 @@ func Compute(k int, features *mat.Dense, sets []labelset.Set, w *mat.Dense, b []
 // features are scaled by a power of two first, which is exact.
 const maxScale = 400
 
-// ComputeSource is Compute for d-dimensional features read from src, which it scans
-// once for the set means (twice when the features must be rescaled), once per
-// multiplicity for the within-class scatter, twice more with W for the subspace split
-// and once more for NCCAgreement. Memory is O(d) per label set plus one block of rows.
+// ComputeSource is Compute for d-dimensional features read from src. When K is large
+// next to d (scatterIsCheaper) it scans src once, as an Accumulator does, keeping the
+// d x d within-class scatter of each multiplicity; otherwise it keeps no d x d matrix
+// and scans once for the set means (twice when the features must be rescaled), once per
+// multiplicity for the within-class projections, and twice more with W for the
+// subspace split. With W, one more scan counts NCCAgreement. Memory is O(d) per label
+// set plus one block of rows, and O(d^2) per multiplicity in the one-scan way.
 func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
 	if k < 2 {
 		return nil, fmt.Errorf("collapse: K = %d, want K >= 2", k)
@@ -79,6 +83,81 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 	if err := checkClassifier(k, d, w, b); err != nil {
 		return nil, err
 	}
+	var met *Metrics
+	var err error
+	if scatterIsCheaper(k, d, w != nil) {
+		met, err = accumulate(k, d, src, w, b, opts)
+	} else {
+		met, err = project(k, d, src, w, b, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if w != nil {
+		counter, err := met.newAgreement(w, b)
+		if err != nil {
+			return nil, err
+		}
+		var agree, total int
+		err = src.Scan(func(rows []float64, sets []labelset.Set) error {
+			a, t, err := counter.count(rows, sets)
+			agree, total = agree+a, total+t
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		met.NCCAgreement = float64(agree) / float64(total)
+	}
+	return met, nil
+}
+
+// scatterIsCheaper says whether the d x d scatter (about d/2 multiply-adds per feature
+// value and multiplicity, in one scan) costs less than projecting the centred features
+// on the between-class directions (about K-1 per value and scan: one scan for NC1, two
+// more with W for the subspace split).
+func scatterIsCheaper(k, d int, withW bool) bool {
+	scans := 1
+	if withW {
+		scans = 3
+	}
+	return (k-1)*scans > d/2
+}
+
+// accumulate is ComputeSource's one-scan way, through an Accumulator.
+func accumulate(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
+	acc, err := NewAccumulator(k, d, opts)
+	if err != nil {
+		return nil, err
+	}
+	err = src.Scan(acc.Add)
+	var beyond *beyondScaleError
+	if errors.As(err, &beyond) {
+		// A later batch is far larger than the first: read again at the scale of the
+		// largest magnitude of all.
+		var maxAbs float64
+		err = src.Scan(func(rows []float64, _ []labelset.Set) error {
+			for _, v := range rows {
+				maxAbs = max(maxAbs, math.Abs(v))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		acc, _ = NewAccumulator(k, d, opts)
+		acc.scale, acc.scaleFixed = scaleFor(maxAbs), true
+		err = src.Scan(acc.Add)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return acc.Result(w, b)
+}
+
+// project is ComputeSource's way without a d x d matrix: set means first, then one scan
+// per set of directions, projecting the centred features on them.
+func project(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
 	// Pass 1: per-set statistics, and the largest magnitude.
 	scale := 1.0
 	var table *setTable
@@ -109,11 +188,10 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 		if n == 0 {
 			return nil, fmt.Errorf("collapse: no samples")
 		}
-		_, e := math.Frexp(maxAbs)
-		if attempt > 0 || maxAbs == 0 || (e <= maxScale && e >= -maxScale) {
+		if attempt > 0 || scaleFor(maxAbs) == 1 {
 			break
 		}
-		scale = math.Ldexp(1, -e) // then the largest magnitude is in [1/2, 1)
+		scale = scaleFor(maxAbs) // then the largest magnitude is in [1/2, 1)
 	}
 	means := map[*setStats][]float64{}
 	for _, st := range table.sets {
@@ -125,13 +203,13 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 		out := make([]float64, q)
 		block := make([]float64, projectionBlock*d)
 		proj := make([]float64, projectionBlock*q)
-		vg := blas64.General{Rows: d, Cols: q, Stride: v.RawMatrix().Stride, Data: v.RawMatrix().Data}
+		prod := opts.newProduct(blas64.General{Rows: d, Cols: q, Stride: v.RawMatrix().Stride, Data: v.RawMatrix().Data})
 		filled := 0
 		flush := func() {
 			if filled == 0 {
 				return
 			}
-			if _, err := opts.product(block, filled, d, vg, proj); err != nil {
+			if _, err := prod.mul(block, filled, proj); err != nil {
 				panic(sourceError{err})
 			}
 			for i := range filled {
@@ -168,18 +246,6 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 		return nil, err
 	}
 	met.unscale(scale)
-	if w != nil {
-		var agree, total int
-		err := src.Scan(func(rows []float64, sets []labelset.Set) error {
-			a, t, err := met.CountAgreement(rows, sets, w, b)
-			agree, total = agree+a, total+t
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		met.NCCAgreement = float64(agree) / float64(total)
-	}
 	return met, nil
 }
 
@@ -234,49 +300,74 @@ func (met *Metrics) unscale(scale float64) {
 // class. Summed over every batch and divided by the total it is NCCAgreement, the
 // second pass an Accumulator needs.
 func (met *Metrics) CountAgreement(features []float64, sets []labelset.Set, w *mat.Dense, b []float64) (agree, total int, err error) {
-	k, d := met.K, met.D
-	if w == nil {
-		return 0, 0, fmt.Errorf("collapse: CountAgreement needs the classifier W")
-	}
-	if err := checkClassifier(k, d, w, b); err != nil {
+	counter, err := met.newAgreement(w, b)
+	if err != nil {
 		return 0, 0, err
 	}
+	return counter.count(features, sets)
+}
+
+// agreement counts NCC agreement batch by batch, for one set of class means and one
+// classifier.
+type agreement struct {
+	k, d          int
+	scale         float64    // the features' scale in the metrics (0 or 1: none)
+	both          *mat.Dense // [mu_1 .. mu_K, w_1 .. w_K], 2K x d, at the metrics' scale
+	product       *product   // h -> both h
+	meanSq        []float64  // ||mu_c||^2
+	b             []float64  // the bias at the metrics' scale, or nil
+	maxMean, maxW float64    // the largest ||mu_c|| and ||w_c||
+	dots, exact   []float64  // scratch
+}
+
+func (met *Metrics) newAgreement(w *mat.Dense, b []float64) (*agreement, error) {
+	k, d := met.K, met.D
+	if w == nil {
+		return nil, fmt.Errorf("collapse: CountAgreement needs the classifier W")
+	}
+	if err := checkClassifier(k, d, w, b); err != nil {
+		return nil, err
+	}
+	a := &agreement{k: k, d: d, scale: met.scale, b: b, meanSq: make([]float64, k), exact: make([]float64, 2*k)}
+	// Extreme features are compared at the scale the metrics were computed at (a power
+	// of two: the same argmin and argmax, without overflow).
+	scaledRun := a.scale != 0 && a.scale != 1
+	if scaledRun && b != nil {
+		a.b, _ = scaleRows(b, a.scale, nil)
+	}
+	// For each sample, [mu_1 .. mu_K, w_1 .. w_K] . h in one product per block.
+	a.both = mat.NewDense(2*k, d, nil)
+	a.both.Slice(0, k, 0, d).(*mat.Dense).Copy(met.ClassMeans)
+	if scaledRun {
+		a.both.Slice(0, k, 0, d).(*mat.Dense).Scale(a.scale, met.ClassMeans)
+	}
+	a.both.Slice(k, 2*k, 0, d).(*mat.Dense).Copy(w)
+	for c := range k {
+		a.meanSq[c] = floats.Dot(a.both.RawRowView(c), a.both.RawRowView(c))
+		a.maxMean = max(a.maxMean, math.Sqrt(a.meanSq[c]))
+		a.maxW = max(a.maxW, floats.Norm(w.RawRowView(c), 2))
+	}
+	a.product = met.opts.newProduct(mat.DenseCopyOf(a.both.T()).RawMatrix())
+	return a, nil
+}
+
+// count is CountAgreement on one batch.
+func (a *agreement) count(features []float64, sets []labelset.Set) (agree, total int, err error) {
+	k, d := a.k, a.d
 	if err := validateBatch(k, d, features, sets, 0); err != nil {
 		return 0, 0, err
 	}
-	// Extreme features are compared at the scale the metrics were computed at (a power
-	// of two: the same argmin and argmax, without overflow).
-	if s := met.scale; s != 0 && s != 1 {
-		features, _ = scaleRows(features, s, nil)
-		if b != nil {
-			b, _ = scaleRows(b, s, nil)
-		}
-	}
-	// For each sample, [mu_1 .. mu_K, w_1 .. w_K] . h in one product per block.
-	both := mat.NewDense(2*k, d, nil)
-	both.Slice(0, k, 0, d).(*mat.Dense).Copy(met.ClassMeans)
-	if s := met.scale; s != 0 && s != 1 {
-		both.Slice(0, k, 0, d).(*mat.Dense).Scale(s, met.ClassMeans)
-	}
-	both.Slice(k, 2*k, 0, d).(*mat.Dense).Copy(w)
-	meanSq := make([]float64, k)
-	for c := range k {
-		meanSq[c] = floats.Dot(both.RawRowView(c), both.RawRowView(c))
+	if a.scale != 0 && a.scale != 1 {
+		features, _ = scaleRows(features, a.scale, nil)
 	}
 	// Blocks of consecutive rows, multiplied in place; rows of other multiplicities
 	// are computed and skipped, which is cheaper than gathering the singles.
-	bothT := mat.DenseCopyOf(both.T())
-	vg := bothT.RawMatrix()
-	var maxMean, maxW float64
-	for c := range k {
-		maxMean = max(maxMean, math.Sqrt(meanSq[c]))
-		maxW = max(maxW, floats.Norm(w.RawRowView(c), 2))
+	if len(a.dots) < projectionBlock*2*k {
+		a.dots = make([]float64, projectionBlock*2*k)
 	}
-	dots := make([]float64, projectionBlock*2*k)
-	exact := make([]float64, 2*k)
 	for start := 0; start < len(sets); start += projectionBlock {
 		end := min(start+projectionBlock, len(sets))
-		fast, err := met.opts.product(features[start*d:end*d], end-start, d, vg, dots)
+		fast, err := a.product.mul(features[start*d:end*d], end-start, a.dots)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -285,17 +376,17 @@ func (met *Metrics) CountAgreement(features []float64, sets []labelset.Set, w *m
 				continue
 			}
 			total++
-			row := dots[r*2*k : (r+1)*2*k]
-			nearest, best, margin := choose(row, meanSq, b, k)
+			row := a.dots[r*2*k : (r+1)*2*k]
+			nearest, best, margin := choose(row, a.meanSq, a.b, k)
 			if fast {
 				// float32 scores: a near-tie is decided again in float64.
 				h := features[(start+r)*d : (start+r+1)*d]
 				hNorm := floats.Norm(h, 2)
-				if margin[0] < 1e-4*(hNorm*maxMean+maxMean*maxMean) || margin[1] < 1e-4*hNorm*maxW {
+				if margin[0] < 1e-4*(hNorm*a.maxMean+a.maxMean*a.maxMean) || margin[1] < 1e-4*hNorm*a.maxW {
 					for c := range 2 * k {
-						exact[c] = floats.Dot(h, both.RawRowView(c))
+						a.exact[c] = floats.Dot(h, a.both.RawRowView(c))
 					}
-					nearest, best, _ = choose(exact, meanSq, b, k)
+					nearest, best, _ = choose(a.exact, a.meanSq, a.b, k)
 				}
 			}
 			if nearest == best {

@@ -164,3 +164,86 @@ func TestAccumulatorMatchesNumPy(t *testing.T) {
 		}
 	}
 }
+
+// TestBothWaysMatchNumPy: ComputeSource's two ways (one scan with the d x d scatter,
+// or projections in later scans), each forced on every fixture, agree with NumPy.
+func TestBothWaysMatchNumPy(t *testing.T) {
+	for name, f := range loadFixtures(t) {
+		_, d := f.features.Dims()
+		src := SliceSource{Rows: f.features.RawMatrix().Data, Sets: f.sets, D: d}
+		for _, variant := range []struct {
+			opts *Options
+			want map[string]any
+		}{{nil, f.paper}, {&Options{ReferenceCode: true}, f.ref}} {
+			for way, run := range map[string]func(int, int, Source, *mat.Dense, []float64, *Options) (*Metrics, error){
+				"accumulate": accumulate, "project": project} {
+				met, err := run(f.k, d, src, f.w, f.b, variant.opts)
+				if err != nil {
+					t.Fatalf("%s %s: %v", name, way, err)
+				}
+				if f.w != nil {
+					agree, total, err := met.CountAgreement(src.Rows, f.sets, f.w, f.b)
+					if err != nil {
+						t.Fatal(err)
+					}
+					met.NCCAgreement = float64(agree) / float64(total)
+				}
+				compareToFixture(t, name+" "+way+" "+met.JSON().Variant, met.JSON(), variant.want)
+			}
+		}
+	}
+}
+
+// batches is a Source over in-memory rows in batches of the given sizes (the last one
+// repeated).
+type batches struct {
+	rows  []float64
+	sets  []labelset.Set
+	d     int
+	sizes []int
+}
+
+func (b batches) Scan(yield func(rows []float64, sets []labelset.Set) error) error {
+	for start, i := 0, 0; start < len(b.sets); i++ {
+		end := min(start+b.sizes[min(i, len(b.sizes)-1)], len(b.sets))
+		if err := yield(b.rows[start*b.d:end*b.d], b.sets[start:end]); err != nil {
+			return err
+		}
+		start = end
+	}
+	return nil
+}
+
+// TestAccumulateRescans: when the first batch is tiny (1e-150) and the others huge
+// (1e150), the one-scan way reads the source again at the scale of the largest
+// magnitude and agrees with the projection way, which always scans for it first.
+func TestAccumulateRescans(t *testing.T) {
+	f := loadFixtures(t)["subspace"]
+	n, d := f.features.Dims()
+	var odd mat.Dense
+	odd.Scale(1e150, f.features)
+	for j := range d {
+		odd.Set(0, j, f.features.At(0, j)*1e-150)
+	}
+	src := batches{rows: odd.RawMatrix().Data, sets: f.sets, d: d, sizes: []int{1, 7}}
+	one, err := accumulate(f.k, d, src, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := project(f.k, d, src, f.w, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.scale != two.scale || one.scale == 1 {
+		t.Errorf("scales %g and %g, want the same power of two, not 1", one.scale, two.scale)
+	}
+	wantJSON := flatJSON(two.JSON())
+	for key, w := range wantJSON {
+		if g, ok := flatJSON(one.JSON())[key]; !ok || math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+			t.Errorf("%s: one scan %v, projections %v", key, g, w)
+		}
+	}
+	if len(wantJSON) < 10 || n < 20 {
+		t.Fatalf("only %d keys over %d samples", len(wantJSON), n)
+	}
+}
