@@ -17,7 +17,7 @@ import (
 // to float32 rounding).
 const (
 	scatterBlock     = 256
-	fastScatterBlock = 1024
+	fastScatterBlock = 1000
 )
 
 // Accumulator gathers the statistics of the collapse metrics batch by batch. It keeps,
@@ -191,25 +191,35 @@ func (a *Accumulator) within(m int, v *mat.Dense) []float64 {
 		}
 		return out
 	}
-	sc := a.scatter[m]
-	vg := blas64.General{Rows: d, Cols: q, Stride: v.RawMatrix().Stride, Data: v.RawMatrix().Data}
-	cv := blas64.General{Rows: d, Cols: q, Stride: q, Data: make([]float64, d*q)}
-	blas64.Symm(blas.Left, 1, sc.c, vg, 0, cv)
-	out := make([]float64, q)
-	for j := range q {
-		var s float64
-		for i := range d {
-			s += v.At(i, j) * cv.Data[i*q+j]
+	// C v as a general product of the symmetrised scatter (gonum's Gemm is blocked and
+	// parallel, its Symm is not; MatMul64 takes general matrices).
+	c := a.scatter[m].c
+	full := make([]float64, d*d)
+	for i := range d {
+		for j := i; j < d; j++ {
+			full[i*d+j] = c.Data[i*c.Stride+j]
+			full[j*d+i] = c.Data[i*c.Stride+j]
 		}
-		out[j] = s
 	}
-	proj := make([]float64, q)
-	for _, st := range a.table.byMultiplicity(m) {
-		t := mat.NewVecDense(d, st.sum)
-		pv := mat.NewVecDense(q, proj)
-		pv.MulVec(v.T(), t)
-		for j := range q {
-			out[j] -= proj[j] * proj[j] / float64(st.count)
+	var cv mat.Dense
+	a.opts.mul(&cv, mat.NewDense(d, d, full), v)
+	out := make([]float64, q)
+	for i := range d {
+		for j, x := range v.RawRowView(i) {
+			out[j] += x * cv.At(i, j)
+		}
+	}
+	// The shifted sums t_S of every set of multiplicity m, projected in one product.
+	sets := a.table.byMultiplicity(m)
+	sums := mat.NewDense(len(sets), d, nil)
+	for i, st := range sets {
+		sums.SetRow(i, st.sum)
+	}
+	var proj mat.Dense
+	a.opts.mul(&proj, sums, v)
+	for i, st := range sets {
+		for j, p := range proj.RawRowView(i) {
+			out[j] -= p * p / float64(st.count)
 		}
 	}
 	return out

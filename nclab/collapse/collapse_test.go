@@ -449,7 +449,7 @@ func TestResultMidStream(t *testing.T) {
 func TestSubspaceSplitClosedForm(t *testing.T) {
 	f := loadFixtures(t)["subspace"]
 	sp := newRowSpace(f.w)
-	inRow, inNull := sp.splitRows(f.features)
+	inRow, inNull := sp.splitRows(f.features, nil)
 	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -479,7 +479,7 @@ func TestSubspaceSplitClosedForm(t *testing.T) {
 // angles between rounding errors.
 func TestSubspaceSplitNullAnglesUndefined(t *testing.T) {
 	f := loadFixtures(t)["subspace"]
-	inRow, inNull := newRowSpace(f.w).splitRows(f.features)
+	inRow, inNull := newRowSpace(f.w).splitRows(f.features, nil)
 	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -675,5 +675,48 @@ func TestMatMulOption(t *testing.T) {
 		return errors.New("device lost")
 	}}); err == nil || !strings.Contains(err.Error(), "device lost") {
 		t.Errorf("failing MatMul: %v", err)
+	}
+}
+
+// TestMul64Option: large dense products go through Options.MatMul64 (here a plain
+// float64 loop) and equal gonum's; a failing MatMul64 falls back to gonum; small ones
+// never call it.
+func TestMul64Option(t *testing.T) {
+	const r, d, q = 300, 500, 450 // 6.75e7 multiply-adds, just above FastProductMin
+	rng := rand.New(rand.NewPCG(5, 6))
+	a, b := mat.NewDense(r, d, nil), mat.NewDense(q, d, nil)
+	for _, m := range []*mat.Dense{a, b} {
+		raw := m.RawMatrix().Data
+		for i := range raw {
+			raw[i] = rng.NormFloat64()
+		}
+	}
+	calls := 0
+	naive := func(x []float64, rows, d int, v []float64, q int, out []float64) error {
+		calls++
+		for i := range rows {
+			for j := range q {
+				var s float64
+				for l := range d {
+					s += x[i*d+l] * v[l*q+j]
+				}
+				out[i*q+j] = s
+			}
+		}
+		return nil
+	}
+	var want, got, fallback, small mat.Dense
+	want.Mul(a, b.T())
+	(&Options{MatMul64: naive}).mul(&got, a, b.T())
+	if calls != 1 || !mat.EqualApprox(&got, &want, 1e-12) {
+		t.Errorf("MatMul64 called %d times (want 1); agrees with gonum: %v", calls, mat.EqualApprox(&got, &want, 1e-12))
+	}
+	(&Options{MatMul64: func([]float64, int, int, []float64, int, []float64) error { return errors.New("device lost") }}).mul(&fallback, a, b.T())
+	if !mat.Equal(&fallback, &want) {
+		t.Error("a failing MatMul64 did not fall back to gonum")
+	}
+	(&Options{MatMul64: naive}).mul(&small, a.Slice(0, 10, 0, d), b.T())
+	if calls != 1 || !mat.EqualApprox(&small, want.Slice(0, 10, 0, q), 1e-12) {
+		t.Errorf("small product: MatMul64 calls %d, want still 1", calls)
 	}
 }

@@ -5,9 +5,13 @@
 // Two ways in, same numbers:
 //
 //   - Compute(k, features, sets, w, b, opts) takes all features at once (an N x d
-//     matrix, as read from a .npy file) and makes a few passes over them;
-//     ComputeSource does the same over any re-readable Source (a .npy file streamed in
-//     chunks), with memory O(d) per label set plus one block of rows.
+//     matrix, as read from a .npy file); ComputeSource does the same over any
+//     re-readable Source (a .npy file streamed in chunks). When K is small next to d
+//     they keep no d x d matrix (memory O(d) per label set plus one block of rows) and
+//     make a few passes: set means, then projections on the between-class directions.
+//     When K is large next to d (K = 1,000, d = 2,048, say), where those projections
+//     would cost more than the d x d within-class scatter, they read the features once
+//     the Accumulator's way, plus one pass for the NCC agreement.
 //   - NewAccumulator(k, d, opts), then Add or AddFloat32 for each batch and Result(w, b)
 //     at the end, for features that arrive in batches (a training loop): memory is
 //     O(d^2) per multiplicity and O(d) per label set, whatever N is.
@@ -83,11 +87,12 @@
 //
 // Everything is accumulated in float64. Every metric is scale-invariant, so features
 // whose largest magnitude lies beyond 2^±400 (where squares overflow or underflow) are
-// first multiplied by a power of two, which is exact (Compute: chosen after a first
-// pass; Accumulator: by the first batch); the means in Metrics are returned in the
+// first multiplied by a power of two, which is exact (chosen by the largest magnitude
+// of all, or by the first batch in an Accumulator, which refuses a later batch far
+// beyond it; Compute then reads again at the scale of the largest); the means in Metrics are returned in the
 // caller's units (TestExtremeScale: 1e160, 1e-160, 1e300). Collapse makes Sigma_W tiny next to the means,
-// so the within-class scatter is never formed as sum h h^T - N mu mu^T: Compute
-// subtracts the set means in its second pass, and the Accumulator accumulates around a
+// so the within-class scatter is never formed as sum h h^T - N mu mu^T: the projection
+// way subtracts the set means in its second pass, and the scatter way accumulates around a
 // per-set shift (the set's first sample), removing sum_S t_S t_S^T/n_S for the shifted
 // sums t_S at the end; both keep NC1 accurate when the within-class spread is 1e-6 of
 // the means (TestTinyWithinClassSpread).
@@ -95,13 +100,17 @@
 // Large products may run in float32: with Options.MatMul set (nclab collapse sets it to
 // GoMLX's SIMD matmul unless --float64), every block product of at least
 // FastProductMin multiply-adds goes through it: the projections of h - mu_S on the
-// between-class directions (whose squares are then summed in float64; h - mu_S itself
-// is formed in float64 before rounding, so a tiny within-class spread keeps its
-// relative precision) and the NCC scores [mu_k . h, W h], where a sample whose two best
-// classes are within 1e-4 of the scores' scale is decided again in float64. On
-// K = 1,000, d = 2,048, N = 40,000 (bench/collapse_scale.sh) the largest relative
-// difference from NumPy over all metrics was 3.2e-9. Small inputs (every fixture)
-// never reach FastProductMin and are exact float64.
+// between-class directions (whose squares are then summed in float64), the scatter of
+// h - shift_S over blocks of 1,000 rows (x^T x over the upper block triangle, each
+// block's sum added in float64), and the NCC scores [mu_k . h, W h], where a sample
+// whose two best classes are within 1e-4 of the scores' scale is decided again in
+// float64. The deviations h - mu_S and h - shift_S are formed in float64 before
+// rounding, so a tiny within-class spread keeps its relative precision. The dense
+// products after the scans (the d x d scatter times the between-class directions,
+// projections on W's row space) stay float64, through Options.MatMul64 when set.
+// bench/collapse_scale.sh reports the largest relative difference from NumPy over all
+// metrics at K = 1,000, d = 2,048. Small inputs (every fixture) never reach
+// FastProductMin and are exact float64.
 //
 // pinv(Sigma_B) is never formed as a d x d matrix: with the thin SVD M_c = U diag(s) V^T
 // of the r x d centred means, Sigma_B = V diag(s^2/r) V^T, and

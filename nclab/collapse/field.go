@@ -14,8 +14,8 @@ import (
 func (met *Metrics) fieldMetrics(singles []*setStats, muG []float64, w *mat.Dense) {
 	k, _ := met.ClassMeans.Dims()
 	centred := centredRows(met.ClassMeans, muG)
-	var gram mat.SymDense
-	gram.SymOuterK(1, centred)
+	var gram mat.Dense
+	met.opts.mul(&gram, centred, centred.T())
 
 	// sigma_k^2 = mean over class k of ||h - mu_k||^2.
 	sigma2 := make([]float64, k)

@@ -190,7 +190,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	if w != nil {
 		met.NC2W = etf.Distance(w)
 		var wm mat.Dense
-		wm.Mul(w, centred.T())
+		met.opts.mul(&wm, w, centred.T())
 		met.NC3 = etf.GramDistance(&wm)
 		var diff mat.Dense
 		diff.Scale(1/mat.Norm(w, 2), w)

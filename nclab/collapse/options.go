@@ -5,6 +5,7 @@ import (
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
 )
 
 // DefaultPinvRTol is the default relative tolerance of pinv(Sigma_B): eigenvalues at or
@@ -27,6 +28,12 @@ type Options struct {
 	// and the NCCAgreement scores (near-ties re-checked in float64). nclab collapse sets
 	// it to GoMLX's SIMD matmul; nil means gonum's float64 Gemm and Syrk everywhere.
 	MatMul func(x []float32, rows, d int, v []float32, q int, out []float32) error
+	// MatMul64 is MatMul in float64, for the large dense products that follow the scans
+	// (the d x d scatter times the between-class directions, the projections on W's row
+	// space, Gram matrices of the class means), those of at least FastProductMin
+	// multiply-adds. nclab collapse sets it to GoMLX's SIMD matmul; nil means gonum's
+	// Gemm.
+	MatMul64 func(x []float64, rows, d int, v []float64, q int, out []float64) error
 }
 
 // FastProductMin is the size (rows x d x q multiply-adds) of a block product from which
@@ -98,36 +105,99 @@ func (p *product) mul(x []float64, rows int, out []float64) (fast bool, err erro
 	return true, nil
 }
 
+// gramBlock is the column-block width of the float32 scatter: x^T x is computed block
+// pair by block pair over the upper block triangle only, which saves up to half of the
+// work for wide features while each product stays large enough to run efficiently.
+const gramBlock = 512
+
 // gram adds x^T x (x: rows x d, row-major) to the upper triangle of c, through MatMul in
-// float32 (as the product of x's transpose and x) when it is set and the block is
-// large, else with gonum's float64 Syrk; scratch holds the float32 buffers.
+// float32 (as products of x's column blocks, transposed, with x's column blocks, over
+// the upper block triangle) when it is set and the block is large, else with gonum's
+// float64 Syrk; scratch holds the float32 buffers.
 func (o *Options) gram(x []float64, rows, d int, c blas64.Symmetric, scratch *gramScratch) error {
 	if o == nil || o.MatMul == nil || rows*d*d < FastProductMin {
 		blas64.Syrk(blas.Trans, 1, blas64.General{Rows: rows, Cols: d, Stride: d, Data: x[:rows*d]}, 1, c)
 		return nil
 	}
-	scratch.x32 = toFloat32(scratch.x32, x[:rows*d])
+	// xt is x^T (d x rows): its block of rows [lo, hi) is block [lo, hi) of x, transposed.
 	scratch.xt32 = grow(scratch.xt32, rows*d)
-	for i := range rows {
-		for j, e := range scratch.x32[i*d : (i+1)*d] {
-			scratch.xt32[j*rows+i] = e
+	transposeTo(scratch.xt32, x[:rows*d], rows, d)
+	scratch.cols32 = grow(scratch.cols32, rows*min(gramBlock, d))
+	scratch.out32 = grow(scratch.out32, min(gramBlock, d)*min(gramBlock, d))
+	for lo2 := 0; lo2 < d; lo2 += gramBlock {
+		hi2 := min(lo2+gramBlock, d)
+		w2 := hi2 - lo2
+		cols := scratch.cols32[:rows*w2] // x[:, lo2:hi2], row-major
+		for i := range rows {
+			for j, e := range x[i*d+lo2 : i*d+hi2] {
+				cols[i*w2+j] = float32(e)
+			}
 		}
-	}
-	scratch.out32 = grow(scratch.out32, d*d)
-	if err := o.MatMul(scratch.xt32, d, rows, scratch.x32, d, scratch.out32); err != nil {
-		return fmt.Errorf("collapse: Options.MatMul: %w", err)
-	}
-	for i := range d {
-		row := c.Data[i*c.Stride : i*c.Stride+d]
-		for j, e := range scratch.out32[i*d+i : (i+1)*d] {
-			row[i+j] += float64(e)
+		for lo1 := 0; lo1 <= lo2; lo1 += gramBlock {
+			hi1 := min(lo1+gramBlock, d)
+			w1 := hi1 - lo1
+			out := scratch.out32[:w1*w2]
+			if err := o.MatMul(scratch.xt32[lo1*rows:hi1*rows], w1, rows, cols, w2, out); err != nil {
+				return fmt.Errorf("collapse: Options.MatMul: %w", err)
+			}
+			for i := range w1 {
+				row := c.Data[(lo1+i)*c.Stride+lo2 : (lo1+i)*c.Stride+hi2]
+				for j, e := range out[i*w2 : (i+1)*w2] {
+					row[j] += float64(e) // below the diagonal of a diagonal block: unused
+				}
+			}
 		}
 	}
 	return nil
 }
 
 // gramScratch are the float32 buffers of Options.gram.
-type gramScratch struct{ x32, xt32, out32 []float32 }
+type gramScratch struct{ xt32, cols32, out32 []float32 }
+
+// transposeTo sets dst (d x rows, row-major) to the transpose of x (rows x d), rounded
+// to float32, tile by tile so that both sides stay in cache.
+func transposeTo(dst []float32, x []float64, rows, d int) {
+	const tile = 32
+	for i0 := 0; i0 < rows; i0 += tile {
+		for j0 := 0; j0 < d; j0 += tile {
+			for i := i0; i < min(i0+tile, rows); i++ {
+				for j, e := range x[i*d+j0 : i*d+min(j0+tile, d)] {
+					dst[(j0+j)*rows+i] = float32(e)
+				}
+			}
+		}
+	}
+}
+
+// mul sets dst = a b (dst is resized as needed), through MatMul64 when it is set and the
+// product is large, else with gonum. A failing MatMul64 falls back to gonum: the
+// products are the same in float64.
+func (o *Options) mul(dst *mat.Dense, a, b mat.Matrix) {
+	rows, d := a.Dims()
+	_, q := b.Dims()
+	if o == nil || o.MatMul64 == nil || rows*d*q < FastProductMin {
+		dst.Reset()
+		dst.Mul(a, b)
+		return
+	}
+	out := make([]float64, rows*q)
+	if o.MatMul64(rowMajor(a), rows, d, rowMajor(b), q, out) != nil {
+		dst.Reset()
+		dst.Mul(a, b)
+		return
+	}
+	*dst = *mat.NewDense(rows, q, out)
+}
+
+// rowMajor returns the entries of m, row by row (without copying a compact *mat.Dense).
+func rowMajor(m mat.Matrix) []float64 {
+	if dense, ok := m.(*mat.Dense); ok {
+		if raw := dense.RawMatrix(); raw.Stride == raw.Cols {
+			return raw.Data[:raw.Rows*raw.Cols]
+		}
+	}
+	return mat.DenseCopyOf(m).RawMatrix().Data
+}
 
 // toFloat32 returns x rounded to float32, in buf (grown as needed).
 func toFloat32(buf []float32, x []float64) []float32 {

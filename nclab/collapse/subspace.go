@@ -55,28 +55,29 @@ func (sp rowSpace) split(x []float64) (row, null []float64) {
 	return row, null
 }
 
-// splitRows applies split to each row of a, with two matrix products.
-func (sp rowSpace) splitRows(a *mat.Dense) (row, null *mat.Dense) {
+// splitRows applies split to each row of a, with two matrix products (through opts).
+func (sp rowSpace) splitRows(a *mat.Dense, opts *Options) (row, null *mat.Dense) {
 	r, d := a.Dims()
 	row = mat.NewDense(r, d, nil)
 	if sp.r > 0 {
 		var c mat.Dense
-		c.Mul(a, sp.q)
-		row.Mul(&c, sp.q.T())
+		opts.mul(&c, a, sp.q)
+		opts.mul(row, &c, sp.q.T())
 	}
 	null = mat.NewDense(r, d, nil)
 	null.Sub(a, row)
 	return row, null
 }
 
-// projectColumns returns P v for a d x q matrix of directions v.
-func (sp rowSpace) projectColumns(v *mat.Dense) *mat.Dense {
+// projectColumns returns P v for a d x q matrix of directions v (products through
+// opts).
+func (sp rowSpace) projectColumns(v *mat.Dense, opts *Options) *mat.Dense {
 	_, q := v.Dims()
 	out := mat.NewDense(sp.d, q, nil)
 	if sp.r > 0 {
 		var c mat.Dense
-		c.Mul(sp.q.T(), v)
-		out.Mul(sp.q, &c)
+		opts.mul(&c, sp.q.T(), v)
+		opts.mul(out, sp.q, &c)
 	}
 	return out
 }
@@ -88,12 +89,12 @@ func (sp rowSpace) projectColumns(v *mat.Dense) *mat.Dense {
 func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Dense, rtol float64, unclipped bool) {
 	sp := newRowSpace(w)
 	met.WRank = sp.r
-	rowClass, nullClass := sp.splitRows(met.ClassMeans)
+	rowClass, nullClass := sp.splitRows(met.ClassMeans, &met.opts)
 	rowG, _ := sp.split(met.GlobalMean)
 	// Directions of P Sigma_B P below rtol times the largest eigenvalue of the full-space
 	// Sigma_B are rounding noise of the projection, as in pinv.
 	met.NC1Row, _ = variability(rowClass, rowG, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
-		return within(1, sp.projectColumns(v))
+		return within(1, sp.projectColumns(v, &met.opts))
 	}, rtol, rtol*met.lambdaMax)
 	// Angles between projected means that are rounding noise are undefined.
 	fullNorm := mat.Norm(met.ClassMeans, 2)
@@ -101,7 +102,7 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Den
 	nullDegenerate := mat.Norm(nullClass, 2) <= negligible*fullNorm
 
 	// Every set mean projected at once: SetMeans holds them in labelset order.
-	rowSets, nullSets := sp.splitRows(met.SetMeans)
+	rowSets, nullSets := sp.splitRows(met.SetMeans, &met.opts)
 	index := map[string]int{}
 	for i, s := range met.Sets {
 		index[s.Key()] = i

@@ -85,7 +85,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 			return err
 		}
 		defer mm.close()
-		opts.MatMul = mm.mul
+		opts.MatMul, opts.MatMul64 = mm.mul, mm.mul64
 	}
 	met, err := collapse.ComputeSource(k, src.D, src, w, b, opts)
 	if err != nil {
@@ -100,7 +100,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// matMul is collapse.Options.MatMul on the GoMLX backend of nclab.NewBackend (the
+// matMul is collapse.Options.MatMul and MatMul64 on the GoMLX backend of nclab.NewBackend (the
 // pure-Go one, with its AVX2/AVX-512 kernels, unless GOMLX_BACKEND names another).
 type matMul struct {
 	exec *graph.Exec
@@ -121,16 +121,25 @@ func newMatMul() (*matMul, error) {
 }
 
 func (m *matMul) mul(x []float32, rows, d int, v []float32, q int, out []float32) error {
+	return product(m.exec, x, rows, d, v, q, out)
+}
+
+func (m *matMul) mul64(x []float64, rows, d int, v []float64, q int, out []float64) error {
+	return product(m.exec, x, rows, d, v, q, out)
+}
+
+// product runs exec (compiled once per dtype and shape) on x (rows x d) and v (d x q).
+func product[T float32 | float64](exec *graph.Exec, x []T, rows, d int, v []T, q int, out []T) error {
 	xt := tensors.FromFlatDataAndDimensions(x, rows, d)
 	vt := tensors.FromFlatDataAndDimensions(v, d, q)
 	defer xt.MustFinalizeAll()
 	defer vt.MustFinalizeAll()
-	outs, err := m.exec.Exec(xt, vt)
+	outs, err := exec.Exec(xt, vt)
 	if err != nil {
 		return err
 	}
 	defer outs[0].MustFinalizeAll()
-	tensors.MustConstFlatData(outs[0], func(p []float32) { copy(out, p) })
+	tensors.MustConstFlatData(outs[0], func(p []T) { copy(out, p) })
 	return nil
 }
 
