@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -49,7 +48,7 @@ func runCollapse(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sets, k, err := streamLabelSets(*labelsPath)
+	sets, k, err := labelset.ReadNPY(*labelsPath)
 	if err != nil {
 		return err
 	}
@@ -159,100 +158,6 @@ func featureRows(path string) (int, error) {
 		return 0, fmt.Errorf("features %s: empty array of shape %v", path, r.Shape)
 	}
 	return r.Rows, nil
-}
-
-// streamLabelSets reads labels as N label sets and returns K: an N x K 0/1 matrix of
-// any dtype (multi-hot), or an N-vector of integer class indices (single-label, K = the
-// largest index + 1). Rows are read in chunks; equal sets share their storage.
-func streamLabelSets(path string) ([]labelset.Set, int, error) {
-	r, err := npyfile.Open(path)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer r.Close()
-	if r.Rows == 0 || r.Cols == 0 {
-		return nil, 0, fmt.Errorf("labels %s: empty array of shape %v", path, r.Shape)
-	}
-	if len(r.Shape) == 1 {
-		return classIndices(r, path)
-	}
-	if r.Fortran && r.Rows > 1 && r.Cols > 1 {
-		sets, k, err := readLabelSets(path, "labels", false)
-		return sets, k, err
-	}
-	k := r.Cols
-	sets := make([]labelset.Set, 0, r.Rows)
-	interned := map[string]labelset.Set{}
-	buf := make([]float64, max(1, (1<<20)/k)*k)
-	var s labelset.Set
-	for {
-		rows, err := r.Next(buf)
-		if err == io.EOF {
-			return sets, k, nil
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		for i := range rows {
-			s = s[:0]
-			for c, v := range buf[i*k : (i+1)*k] {
-				switch v {
-				case 1:
-					s = append(s, c)
-				case 0:
-				default:
-					return nil, 0, fmt.Errorf("labels %s: entry [%d, %d] is %v, want 0 or 1", path, len(sets), c, v)
-				}
-			}
-			if len(s) == 0 {
-				return nil, 0, fmt.Errorf("labels %s: row %d has no label (every sample needs at least one)", path, len(sets))
-			}
-			sets = append(sets, intern(interned, s))
-		}
-	}
-}
-
-// classIndices reads a 1-D array of integer class indices.
-func classIndices(r *npyfile.Reader, path string) ([]labelset.Set, int, error) {
-	if kind := strings.TrimLeft(r.DType, "<>|="); kind[0] != 'i' && kind[0] != 'u' {
-		return nil, 0, fmt.Errorf("labels %s: a 1-D label array must hold integer class indices, got dtype %s", path, r.DType)
-	}
-	sets := make([]labelset.Set, 0, r.Rows)
-	interned := map[string]labelset.Set{}
-	buf := make([]float64, 1<<16)
-	k := 0
-	for {
-		rows, err := r.Next(buf)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, v := range buf[:rows] {
-			if v < 0 || v >= 1<<31 {
-				return nil, 0, fmt.Errorf("labels %s: entry %d is class %v, want an index in [0, 2^31)", path, len(sets), v)
-			}
-			c := int(v)
-			k = max(k, c+1)
-			sets = append(sets, intern(interned, labelset.Set{c}))
-		}
-	}
-	if k < 2 {
-		return nil, 0, fmt.Errorf("labels %s: every sample has class 0, want at least two classes", path)
-	}
-	return sets, k, nil
-}
-
-// intern returns the stored copy of s, storing a copy the first time.
-func intern(table map[string]labelset.Set, s labelset.Set) labelset.Set {
-	key := s.Key()
-	if t, ok := table[key]; ok {
-		return t
-	}
-	t := slices.Clone(s)
-	table[key] = t
-	return t
 }
 
 func printCollapse(stdout io.Writer, met *collapse.Metrics) {
