@@ -3,6 +3,7 @@ package nclab
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 )
 
@@ -28,4 +29,20 @@ func PresetFromEnv() (string, error) {
 		return "", fmt.Errorf("nclab: $%s = %q: want one of %v", EnvPreset, p, Presets)
 	}
 	return p, nil
+}
+
+// RepoPath joins parts onto the root of this repository as a notebook sees it:
+// $NCLAB_ROOT (notebooks/run.sh sets it), else the parent of $GONB_DIR (a GoNB
+// kernel's working directory, the notebooks/ folder, when a reader opens a notebook
+// in Jupyter); neither set is an error.
+func RepoPath(parts ...string) (string, error) {
+	root := os.Getenv("NCLAB_ROOT")
+	if root == "" {
+		gonb := os.Getenv("GONB_DIR")
+		if gonb == "" {
+			return "", fmt.Errorf("nclab: RepoPath: neither $NCLAB_ROOT nor $GONB_DIR is set")
+		}
+		root = filepath.Join(gonb, "..")
+	}
+	return filepath.Join(append([]string{root}, parts...)...), nil
 }

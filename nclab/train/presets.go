@@ -2,8 +2,6 @@ package train
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/nclab/nclab/nclab"
@@ -19,15 +17,11 @@ var Presets = append(slices.Clone(nclab.Presets), "figure3")
 // $NCLAB_ROOT (notebooks/run.sh sets it), else the parent of $GONB_DIR (a GoNB
 // kernel's working directory, the notebooks/ folder); neither set is an error.
 func NotebookRunDir(parts ...string) (string, error) {
-	root := os.Getenv("NCLAB_ROOT")
-	if root == "" {
-		gonb := os.Getenv("GONB_DIR")
-		if gonb == "" {
-			return "", fmt.Errorf("train: NotebookRunDir: neither $NCLAB_ROOT nor $GONB_DIR is set")
-		}
-		root = filepath.Join(gonb, "..")
+	dir, err := nclab.RepoPath(append([]string{".cache", "notebooks"}, parts...)...)
+	if err != nil {
+		return "", fmt.Errorf("train: NotebookRunDir: %w", err)
 	}
-	return filepath.Join(append([]string{root, ".cache", "notebooks"}, parts...)...), nil
+	return dir, nil
 }
 
 // Preset returns the training configuration of a preset:
