@@ -8,13 +8,10 @@
 # temporary folder (BENCH_TMP, default /tmp) and deleted afterwards.
 # Usage: bench/collapse_scale.sh [N ...]   (default: 40000 500000)
 #
-# Measured 2026-12-02 on a shared 2-core AVX2 EPYC (load average 5-15 from other jobs,
-# so wall times are inflated and noisy; CPU seconds are steadier), one run each:
-#   N = 40,000:  nclab 300.6 s wall, 603 MB peak RSS; NumPy 105.0 s, 720 MB;
-#                largest relative difference 3.2e-9 (nc1)
-#   N = 500,000: nclab 627.4 s wall, 298.1 s CPU, 677 MB; NumPy 351.8 s wall,
-#                171.2 s CPU, 4,309 MB; largest relative difference 2.6e-9 (nc1)
-# nclab also computes the subspace split (three more projections of every sample).
+# On a machine with AVX-512, nclab runs a second time with GOMLX_GO_SIMD_AVX512=false
+# (the AVX2 kernels most laptops have).
+#
+# Measurements: see the "Scale" table in nclab/METHOD.md (appendix B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
@@ -23,7 +20,7 @@ sizes=("$@")
 tmp=$(mktemp -d "${BENCH_TMP:-/tmp}/collapse_scale.XXXX")
 trap 'rm -rf "$tmp"' EXIT
 go build -o "$tmp/nclab" ./nclab/cmd/nclab
-echo "machine: $(nproc) cores, $(grep -o -m1 'avx512f\|avx2' /proc/cpuinfo | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, $(grep -qw avx512f /proc/cpuinfo && echo AVX-512 || echo AVX2 only), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for n in "${sizes[@]}"; do
   data="$tmp/n$n"
   mkdir -p "$data"
@@ -31,9 +28,15 @@ for n in "${sizes[@]}"; do
   echo "== N = $n, d = 2048, K = 1000, float32: $(du -h "$data/features.npy" | cut -f1) of features"
   /usr/bin/time -f "%e %M %U %S" -o "$data/go.time" "$tmp/nclab" collapse --features "$data/features.npy" \
     --labels "$data/labels.npy" --weights "$data/W.npy" --bias "$data/b.npy" --json >"$data/go.json"
+  if grep -q avx512f /proc/cpuinfo; then
+    GOMLX_GO_SIMD_AVX512=false /usr/bin/time -f "%e %M %U %S" -o "$data/avx2.time" "$tmp/nclab" collapse \
+      --features "$data/features.npy" --labels "$data/labels.npy" --weights "$data/W.npy" --bias "$data/b.npy" \
+      --json >"$data/avx2.json"
+  fi
   /usr/bin/time -f "%e %M %U %S" -o "$data/numpy.time" /usr/bin/python3 bench/collapse_scale.py numpy --dir "$data" >"$data/numpy.json"
+  echo "load average after the runs: $(cut -d" " -f1-3 /proc/loadavg)"
   /usr/bin/python3 - "$data" <<'PY'
-import json, sys
+import json, os, sys
 d = sys.argv[1]
 g, n = json.load(open(f"{d}/go.json")), json.load(open(f"{d}/numpy.json"))
 gt, gm, gu, gs = open(f"{d}/go.time").read().split()
@@ -46,6 +49,11 @@ for sub in ["mean", "std"]:
     r = abs(g["nc2_uniformity"][sub] - n["nc2_uniformity"][sub]) / abs(n["nc2_uniformity"][sub])
     worst, where = max((worst, where), (r, "nc2_uniformity." + sub))
 print(f"nclab collapse: {float(gt):7.1f} s wall, {float(gu) + float(gs):7.1f} s CPU, peak RSS {int(gm) / 1024:7.0f} MB  (also the subspace split: null_energy {g['null_energy']:.4f}, nc1_row {g['nc1_row']:.4g})")
+if os.path.exists(f"{d}/avx2.time"):
+    at, am, au, asys = open(f"{d}/avx2.time").read().split()
+    a = json.load(open(f"{d}/avx2.json"))
+    diff = max(abs(a[key] - g[key]) / abs(g[key]) for key in ["nc1", "cdnv", "nc3", "ncc_agreement", "null_energy"])
+    print(f"nclab, AVX2:    {float(at):7.1f} s wall, {float(au) + float(asys):7.1f} s CPU, peak RSS {int(am) / 1024:7.0f} MB  (GOMLX_GO_SIMD_AVX512=false; largest relative difference from AVX-512 {diff:.2g})")
 print(f"NumPy textbook: {float(nt):7.1f} s wall, {float(nu) + float(ns):7.1f} s CPU, peak RSS {int(nm) / 1024:7.0f} MB  (of which loading {n['total_s'] - n['compute_s']:.1f} s)")
 print(f"ratios nclab / NumPy: wall {float(gt) / float(nt):.2f}, CPU {(float(gu) + float(gs)) / (float(nu) + float(ns)):.2f}, peak RSS {int(gm) / int(nm):.2f}")
 print(f"NC1 {g['nc1']:.10g} (nclab) vs {n['nc1']:.10g} (NumPy); largest relative difference {worst:.2g} ({where})")

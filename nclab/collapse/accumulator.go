@@ -41,9 +41,11 @@ type Accumulator struct {
 // (upper triangle), fed by rank-k updates of buffered rows.
 type scatter struct {
 	c       blas64.Symmetric
-	buf     []float64
+	buf     []float64 // the rows being buffered
+	spare   []float64 // the rows of the update in flight
 	rows    int
 	scratch gramScratch
+	pending chan error // the update in flight, or nil
 }
 
 // NewAccumulator starts an accumulation for K classes and d-dimensional features; opts
@@ -152,13 +154,35 @@ func (a *Accumulator) scatterOf(m int) *scatter {
 	return sc
 }
 
-// flush adds the buffered rows' outer products to the scatter: C += B^T B.
+// flush starts adding the buffered rows' outer products to the scatter, C += B^T B, in
+// the background while the next rows are buffered (on 2 cores the reading and the
+// per-set sums then overlap the product); an update first waits for the one before,
+// so the sums are added in the same order every time. It returns the error of the
+// update before.
 func (sc *scatter) flush(d int, opts *Options) error {
 	if sc.rows == 0 {
 		return nil
 	}
-	err := opts.gram(sc.buf, sc.rows, d, sc.c, &sc.scratch)
-	sc.rows = 0
+	if err := sc.wait(); err != nil {
+		return err
+	}
+	if sc.spare == nil {
+		sc.spare = make([]float64, len(sc.buf))
+	}
+	full, rows := sc.buf, sc.rows
+	sc.buf, sc.spare, sc.rows = sc.spare, full, 0
+	sc.pending = make(chan error, 1)
+	go func() { sc.pending <- opts.gram(full, rows, d, sc.c, &sc.scratch) }()
+	return nil
+}
+
+// wait waits for the update in flight, if any, and returns its error.
+func (sc *scatter) wait() error {
+	if sc.pending == nil {
+		return nil
+	}
+	err := <-sc.pending
+	sc.pending = nil
 	return err
 }
 
@@ -168,6 +192,9 @@ func (sc *scatter) flush(d int, opts *Options) error {
 func (a *Accumulator) Result(w *mat.Dense, b []float64) (*Metrics, error) {
 	for _, sc := range a.scatter {
 		if err := sc.flush(a.d, &a.opts); err != nil {
+			return nil, err
+		}
+		if err := sc.wait(); err != nil {
 			return nil, err
 		}
 	}

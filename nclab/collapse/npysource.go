@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sync"
 
 	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/npyfile"
@@ -62,24 +63,63 @@ func (s *NPYSource) Scan(yield func(rows []float64, sets []labelset.Set) error) 
 	if r.Rows != s.N || r.Cols != s.D {
 		return fmt.Errorf("collapse: features %s changed while being read: now %d x %d", s.Path, r.Rows, r.Cols)
 	}
-	buf := make([]float64, npyChunk*s.D)
-	for start := 0; ; {
-		rows, err := r.Next(buf)
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("collapse: %w", err)
-		}
-		chunk := buf[:rows*s.D]
-		for idx, v := range chunk {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("collapse: features %s: entry [%d, %d] is %v", s.Path, start+idx/s.D, idx%s.D, v)
+	// A reader goroutine decodes and checks the next chunk while yield works on this
+	// one; two buffers take turns.
+	type chunk struct {
+		rows       []float64
+		start, num int
+		err        error
+	}
+	chunks, free, done := make(chan chunk), make(chan []float64, 2), make(chan struct{})
+	free <- make([]float64, npyChunk*s.D)
+	free <- make([]float64, npyChunk*s.D)
+	var reading sync.WaitGroup
+	defer reading.Wait() // before r.Close
+	defer close(done)
+	reading.Go(func() {
+		defer close(chunks)
+		for start := 0; ; {
+			var buf []float64
+			select {
+			case buf = <-free:
+			case <-done:
+				return
 			}
+			c := chunk{start: start}
+			c.num, c.err = r.Next(buf)
+			switch {
+			case c.err == io.EOF:
+				return
+			case c.err != nil:
+				c.err = fmt.Errorf("collapse: %w", c.err)
+			default:
+				c.rows = buf[:c.num*s.D]
+				for idx, v := range c.rows {
+					if math.IsNaN(v) || math.IsInf(v, 0) {
+						c.err = fmt.Errorf("collapse: features %s: entry [%d, %d] is %v", s.Path, start+idx/s.D, idx%s.D, v)
+						break
+					}
+				}
+			}
+			select {
+			case chunks <- c:
+			case <-done:
+				return
+			}
+			if c.err != nil {
+				return
+			}
+			start += c.num
 		}
-		if err := yield(chunk, s.Sets[start:start+rows]); err != nil {
+	})
+	for c := range chunks {
+		if c.err != nil {
+			return c.err
+		}
+		if err := yield(c.rows, s.Sets[c.start:c.start+c.num]); err != nil {
 			return err
 		}
-		start += rows
+		free <- c.rows[:cap(c.rows)]
 	}
+	return nil
 }
