@@ -637,19 +637,7 @@ func TestMatMulOption(t *testing.T) {
 		}
 	}
 	calls := 0
-	naive := func(x []float32, r, d int, v []float32, q int, out []float32) error {
-		calls++
-		for i := range r {
-			for j := range q {
-				var s float32
-				for l := range d {
-					s += x[i*d+l] * v[l*q+j]
-				}
-				out[i*q+j] = s
-			}
-		}
-		return nil
-	}
+	naive := naiveMatMul[float32](&calls)
 	features := mat.NewDense(len(sets), d, rows)
 	exact, err := Compute(k, features, sets, w, nil, nil)
 	if err != nil {
@@ -692,19 +680,7 @@ func TestMul64Option(t *testing.T) {
 		}
 	}
 	calls := 0
-	naive := func(x []float64, rows, d int, v []float64, q int, out []float64) error {
-		calls++
-		for i := range rows {
-			for j := range q {
-				var s float64
-				for l := range d {
-					s += x[i*d+l] * v[l*q+j]
-				}
-				out[i*q+j] = s
-			}
-		}
-		return nil
-	}
+	naive := naiveMatMul[float64](&calls)
 	var want, got, fallback, small mat.Dense
 	want.Mul(a, b.T())
 	(&Options{MatMul64: naive}).mul(&got, a, b.T())
@@ -718,5 +694,22 @@ func TestMul64Option(t *testing.T) {
 	(&Options{MatMul64: naive}).mul(&small, a.Slice(0, 10, 0, d), b.T())
 	if calls != 1 || !mat.EqualApprox(&small, want.Slice(0, 10, 0, q), 1e-12) {
 		t.Errorf("small product: MatMul64 calls %d, want still 1", calls)
+	}
+}
+
+// naiveMatMul is Options.MatMul (or MatMul64) as a plain loop that counts its calls.
+func naiveMatMul[T float32 | float64](calls *int) func(x []T, rows, d int, v []T, q int, out []T) error {
+	return func(x []T, rows, d int, v []T, q int, out []T) error {
+		*calls++
+		for i := range rows {
+			for j := range q {
+				var s T
+				for l := range d {
+					s += x[i*d+l] * v[l*q+j]
+				}
+				out[i*q+j] = s
+			}
+		}
+		return nil
 	}
 }
