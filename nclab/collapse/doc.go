@@ -112,11 +112,14 @@
 // metrics at K = 1,000, d = 2,048. Small inputs (every fixture) never reach
 // FastProductMin and are exact float64.
 //
-// pinv(Sigma_B) is never formed as a d x d matrix: with the thin SVD M_c = U diag(s) V^T
-// of the r x d centred means, Sigma_B = V diag(s^2/r) V^T, and
-// tr(Sigma_W pinv(Sigma_B)) = sum_j (v_j^T Sigma_W v_j) r/s_j^2 over the directions
-// whose eigenvalue s_j^2/r exceeds Options.PinvRTol times the largest (default 1e-10;
-// NumPy's np.linalg.pinv(Sigma_B, rcond=PinvRTol, hermitian=True) keeps the same ones).
+// pinv(Sigma_B) is never formed: with M_c = U diag(s) V^T for the r x d centred means,
+// Sigma_B = V diag(s^2/r) V^T, and tr(Sigma_W pinv(Sigma_B)) = sum_j (v_j^T Sigma_W v_j)
+// r/s_j^2 over the directions whose eigenvalue s_j^2/r exceeds Options.PinvRTol times
+// the largest (default 1e-10; NumPy's np.linalg.pinv(Sigma_B, rcond=PinvRTol,
+// hermitian=True) keeps the same ones). s_j^2 and v_j come from the eigen-decomposition
+// of the smaller of M_c M_c^T (then v_j = M_c^T u_j / s_j) and M_c^T M_c, which is
+// cheaper than an SVD of M_c when r and d are in the thousands; eigenvalues are accurate
+// to about 1e-16 of the largest, far below the 1e-10 cut.
 // When Sigma_B is zero (all means equal) the ratio is undefined and reported as NaN.
 //
 // # Reference-code variant

@@ -157,7 +157,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	}
 
 	// NC1 and NC_m.
-	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0)
+	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0, opts)
 	met.NCm[1] = met.NC1
 	for _, m := range table.multiplicities() {
 		if m == 1 {
@@ -177,7 +177,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		}
 		nm := met.NByMultiplicity[m]
 		floats.Scale(1/float64(nm), muGm)
-		met.NCm[m], _ = variability(means, muGm, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0)
+		met.NCm[m], _ = variability(means, muGm, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0, opts)
 	}
 
 	// NC2 and NC3 (METHOD.md §5).
@@ -229,39 +229,79 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 }
 
 // variability is tr(Sigma_W pinv(Sigma_B))/r for r classes with the given means (r x d)
-// and global mean muG over n samples, using the thin SVD of the centred means (see the
-// package documentation); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues
-// of Sigma_B at or below rtol times the largest, or at or below floor, count as zero;
-// the largest eigenvalue is returned too.
-func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64) (nc, lambdaMax float64) {
+// and global mean muG over n samples, from the eigen-decomposition of the smaller Gram
+// matrix of the centred means M_c (see the package documentation; products through
+// opts); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues of Sigma_B at or
+// below rtol times the largest, or at or below floor, count as zero; the largest
+// eigenvalue is returned too.
+func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
 	r, d := means.Dims()
 	centred := centredRows(means, muG)
-	var svd mat.SVD
-	if !svd.Factorize(centred, mat.SVDThinV) {
+	// Sigma_B = M_c^T M_c / r: its eigenvalues are s_j^2 / r for the eigenvalues s_j^2 of
+	// M_c M_c^T (r x r) or of M_c^T M_c (d x d), whichever is smaller.
+	wide := r <= d
+	var gram mat.Dense
+	if wide {
+		opts.mul(&gram, centred, centred.T())
+	} else {
+		opts.mul(&gram, centred.T(), centred)
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(symmetrised(&gram), true) {
 		return math.NaN(), math.NaN()
 	}
-	s := svd.Values(nil)
-	if len(s) == 0 || s[0] == 0 {
+	values := eig.Values(nil) // ascending
+	var vectors mat.Dense
+	eig.VectorsTo(&vectors)
+	size := len(values)
+	sq := func(j int) float64 { return max(0, values[size-1-j]) } // s_j^2, descending
+	if sq(0) == 0 {
 		return math.NaN(), 0 // Sigma_B = 0: every mean is the global mean
 	}
-	lambdaMax = s[0] * s[0] / float64(r)
+	lambdaMax = sq(0) / float64(r)
 	q := 0
-	for q < len(s) && s[q]*s[q]/float64(r) > max(rtol*lambdaMax, floor) {
+	for q < min(r, d) && sq(q)/float64(r) > max(rtol*lambdaMax, floor) {
 		q++
 	}
 	if q == 0 {
 		return math.NaN(), lambdaMax
 	}
-	var v mat.Dense
-	svd.VTo(&v)
-	dirs := v.Slice(0, d, 0, q).(*mat.Dense)
-	sq := within(dirs)
+	// The directions v_j: eigenvectors of M_c^T M_c, or M_c^T u_j normalised for the
+	// eigenvectors u_j of M_c M_c^T.
+	top := mat.NewDense(size, q, nil)
+	for j := range q {
+		top.SetCol(j, mat.Col(nil, size-1-j, &vectors))
+	}
+	dirs := top
+	if wide {
+		dirs = new(mat.Dense)
+		opts.mul(dirs, centred.T(), top)
+		for j := range q {
+			col := mat.Col(nil, j, dirs)
+			floats.Scale(1/floats.Norm(col, 2), col)
+			dirs.SetCol(j, col)
+		}
+	}
+	proj := within(dirs)
 	var trace float64
 	for j := range q {
-		lambda := s[j] * s[j] / float64(r)
-		trace += sq[j] / float64(n) / lambda
+		lambda := sq(j) / float64(r)
+		trace += proj[j] / float64(n) / lambda
 	}
 	return trace / float64(r), lambdaMax
+}
+
+// symmetrised returns (a + a^T)/2 as a SymDense (a Gram matrix computed as a general
+// product is symmetric up to rounding).
+func symmetrised(a *mat.Dense) *mat.SymDense {
+	k, _ := a.Dims()
+	s := mat.NewSymDense(k, nil)
+	for i := range k {
+		for j := i; j < k; j++ {
+			s.SetSym(i, j, (a.At(i, j)+a.At(j, i))/2)
+		}
+	}
+	return s
 }
 
 func centredRows(a *mat.Dense, mu []float64) *mat.Dense {

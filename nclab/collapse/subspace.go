@@ -95,7 +95,7 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Den
 	// Sigma_B are rounding noise of the projection, as in pinv.
 	met.NC1Row, _ = variability(rowClass, rowG, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
 		return within(1, sp.projectColumns(v, &met.opts))
-	}, rtol, rtol*met.lambdaMax)
+	}, rtol, rtol*met.lambdaMax, &met.opts)
 	// Angles between projected means that are rounding noise are undefined.
 	fullNorm := mat.Norm(met.ClassMeans, 2)
 	rowDegenerate := mat.Norm(rowClass, 2) <= negligible*fullNorm
