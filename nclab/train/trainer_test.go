@@ -474,3 +474,50 @@ func TestRunArraysAreLastTrackedOutputs(t *testing.T) {
 		t.Errorf("outputs after a training step reused the outputs of the Track before it")
 	}
 }
+
+// TestRunAllMatchesSequentialRuns: runs side by side (RunAll) give the same
+// histories as the same runs one after the other, report every tracked epoch
+// with the trainer's index, and a failing run's error is returned.
+func TestRunAllMatchesSequentialRuns(t *testing.T) {
+	b := testBackend(t)
+	trainSet, testSet := tinySet("train", 6, 3, 1), tinySet("test", 3, 1, 2)
+	configs := []Config{tinyConfig("mlp", "learned"), tinyConfig("smallcnn", "etf"), tinyConfig("mlp", "etf")}
+	configs[2].Seed = 4
+	build := func() []*Trainer {
+		var ts []*Trainer
+		for _, cfg := range configs {
+			tr, err := New(b, cfg, trainSet, testSet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts = append(ts, tr)
+		}
+		return ts
+	}
+	var want [][]HistoryEntry
+	for _, tr := range build() {
+		s, err := tr.Run(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, s.History)
+	}
+	tracked := map[int]int{}
+	got, err := RunAll(build(), 2, func(i int, r Record) { tracked[i]++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range got {
+		if !reflect.DeepEqual(s.History, want[i]) {
+			t.Errorf("run %d: history side by side %+v, alone %+v", i, s.History, want[i])
+		}
+		if tracked[i] != len(want[i]) {
+			t.Errorf("run %d: onTrack called %d times, want %d", i, tracked[i], len(want[i]))
+		}
+	}
+	bad := build()
+	bad[1].LR = math.Inf(1) // diverges at its first step
+	if _, err := RunAll(bad, 2, nil); err == nil || !strings.Contains(err.Error(), "run 2 of 3") {
+		t.Errorf("RunAll with a diverging run: error %v, want one naming run 2 of 3", err)
+	}
+}
