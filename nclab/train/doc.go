@@ -14,7 +14,9 @@
 //     ([Trainer.Track]), calls a callback (live plots), appends to log.jsonl and
 //     saves a checkpoint; a resumed run reproduces an uninterrupted one exactly.
 //     A non-finite objective stops it with an error naming the last good
-//     checkpoint.
+//     checkpoint. [RunAll] trains independent runs side by side, one per core
+//     (the pure-Go backend keeps one step mostly on one core), with the same
+//     numbers as one after the other.
 //   - Presets ([Preset]; nclab.PresetFromEnv reads $PRESET for the notebooks, which
 //     keep their runs under [NotebookRunDir]): "paper" is METHOD.md §7 (ResNet18, 200 epochs; for a
 //     GPU). "quick" is a small CNN (conv 32-64-K, BN, max-pools, global

@@ -266,8 +266,9 @@ func presence(v reflect.Value) string {
 }
 
 // writeArrays writes the run directory's .npy files (the contract read by
-// `nclab decode --run`): features, multi-hot labels and logits of both sets,
-// and the classifier W (K x d) and b (K).
+// `nclab decode --run`): features, multi-hot labels and logits of both sets
+// (those of the last tracked epoch, which is the last epoch), and the
+// classifier W (K x d) and b (K).
 func (t *Trainer) writeArrays() error {
 	sets := []struct {
 		name string
@@ -277,7 +278,7 @@ func (t *Trainer) writeArrays() error {
 		if s.set == nil {
 			continue
 		}
-		out, err := t.Evaluate(s.set)
+		out, err := t.outputs(s.set)
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 
 	"github.com/gomlx/compute"
 	"github.com/nclab/nclab/data"
@@ -48,6 +50,61 @@ func TrainInDir(backend compute.Backend, cfg Config, recipe data.Recipe, dir str
 		return nil, nil, err
 	}
 	return ReadRun(dir)
+}
+
+// RunAll runs each trainer to the end (Trainer.Run) on up to workers
+// goroutines at once (workers < 1: one per CPU), starting them in order, and
+// returns their summaries in the same order. The pure-Go backend runs most of
+// a training step on one core, so independent runs side by side use the
+// others; every run keeps its own seed, batch order and numbers. onTrack, if
+// not nil, is called after each tracked epoch with the trainer's index, one
+// call at a time. After the first error no further run starts; the runs
+// already going finish, and the error (the first in order) is returned.
+func RunAll(trainers []*Trainer, workers int, onTrack func(i int, r Record)) ([]*Summary, error) {
+	if workers < 1 {
+		workers = runtime.NumCPU()
+	}
+	summaries := make([]*Summary, len(trainers))
+	errs := make([]error, len(trainers))
+	var mu sync.Mutex // serialises onTrack and guards failed
+	failed := false
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, t := range trainers {
+		slots <- struct{}{}
+		mu.Lock()
+		stop := failed
+		mu.Unlock()
+		if stop {
+			<-slots
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			var cb func(Record)
+			if onTrack != nil {
+				cb = func(r Record) {
+					mu.Lock()
+					defer mu.Unlock()
+					onTrack(i, r)
+				}
+			}
+			summaries[i], errs[i] = t.Run(cb)
+			if errs[i] != nil {
+				mu.Lock()
+				failed = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("train: run %d of %d: %w", i+1, len(trainers), err)
+		}
+	}
+	return summaries, nil
 }
 
 // RunMetrics computes every collapse metric of METHOD.md §5, the subspace

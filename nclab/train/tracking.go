@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/data"
 	"github.com/nclab/nclab/nclab/collapse"
 	"github.com/nclab/nclab/nclab/decode"
 	"github.com/nclab/nclab/nclab/loss"
@@ -21,6 +22,29 @@ type Tracked struct {
 	Test    *multilabel.ReportJSON `json:"test,omitempty"`    // the same on the test set
 }
 
+// trackedOutputs are the outputs Track computed, with the number of training
+// steps taken when it did: the final arrays of a run reuse them when no step
+// ran since (the last tracked epoch is the last epoch).
+type trackedOutputs struct {
+	steps       int
+	train, test *Outputs
+}
+
+// outputs returns the features and logits of s (the training or the test
+// set): those of the last Track when no training step ran since, else
+// Evaluate's.
+func (t *Trainer) outputs(s *data.Set) (*Outputs, error) {
+	if c := t.tracked; c != nil && c.steps == t.steps {
+		if s == t.TrainSet && c.train != nil {
+			return c.train, nil
+		}
+		if s == t.TestSet && c.test != nil {
+			return c.test, nil
+		}
+	}
+	return t.Evaluate(s)
+}
+
 // Track measures the current model: collapse metrics on the training
 // features, multi-label metrics on the training and test sets.
 func (t *Trainer) Track() (*Tracked, error) {
@@ -28,6 +52,7 @@ func (t *Trainer) Track() (*Tracked, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.tracked = &trackedOutputs{steps: t.steps, train: trainOut}
 	tr := &Tracked{}
 	if _, err := t.collapseMetrics(trainOut, tr); err != nil {
 		return nil, err
@@ -47,6 +72,7 @@ func (t *Trainer) Track() (*Tracked, error) {
 		if err != nil {
 			return nil, err
 		}
+		t.tracked.test = testOut
 		if tr.Test, err = t.multiLabelMetrics(t.TestSet, testOut, onn); err != nil {
 			return nil, err
 		}

@@ -85,7 +85,9 @@ type Trainer struct {
 	momentum   map[string]*model.Variable // by the parameter's path
 	step       *model.Exec
 	eval       *model.Exec // feature extraction, compiled once
-	startEpoch int         // first epoch still to run (0-based)
+	steps      int         // training steps taken by this process
+	tracked    *trackedOutputs
+	startEpoch int // first epoch still to run (0-based)
 	clock      time.Time
 	// Notes are what the trainer did on its own that a user should hear of,
 	// such as falling back from a damaged checkpoint; the CLI prints them.
@@ -301,6 +303,7 @@ func (t *Trainer) trainStep(idx []int, lr float64) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("train: step: %w", err)
 	}
+	t.steps++
 	return float64(tensors.ToScalar[float32](out[0])), nil
 }
 

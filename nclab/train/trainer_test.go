@@ -16,6 +16,7 @@ import (
 	"github.com/nclab/nclab/nclab/collapse"
 	"github.com/nclab/nclab/nclab/labelset"
 	"github.com/nclab/nclab/nclab/models"
+	"github.com/nclab/nclab/nclab/npyfile"
 )
 
 func testBackend(t testing.TB) compute.Backend {
@@ -411,5 +412,112 @@ func TestNotebookRunDir(t *testing.T) {
 	t.Setenv("GONB_DIR", "")
 	if _, err := NotebookRunDir("07"); err == nil {
 		t.Error("NotebookRunDir without NCLAB_ROOT or GONB_DIR: no error")
+	}
+}
+
+// TestRunArraysAreLastTrackedOutputs: the run directory's arrays, which reuse
+// the last tracked epoch's outputs, equal a fresh evaluation of the final
+// model, and a training step after Track makes outputs evaluate again.
+func TestRunArraysAreLastTrackedOutputs(t *testing.T) {
+	b := testBackend(t)
+	cfg := tinyConfig("mlp", "learned")
+	cfg.Epochs, cfg.OutDir = 3, t.TempDir()
+	tr, err := New(b, cfg, tinySet("train", 6, 3, 1), tinySet("test", 3, 1, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file string
+		set  *data.Set
+		dim  func(*Outputs) int
+		vals func(*Outputs) []float32
+	}{
+		{"train_features.npy", tr.TrainSet, func(o *Outputs) int { return o.D }, func(o *Outputs) []float32 { return o.Features }},
+		{"test_logits.npy", tr.TestSet, func(o *Outputs) int { return o.K }, func(o *Outputs) []float32 { return o.Logits }},
+	} {
+		fresh, err := tr.Evaluate(c.set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved, _, err := npyfile.ReadMatrix(filepath.Join(cfg.OutDir, c.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := c.vals(fresh)
+		for i, v := range want {
+			if got := saved.At(i/c.dim(fresh), i%c.dim(fresh)); got != float64(v) {
+				t.Fatalf("%s[%d] = %g, a fresh evaluation gives %g", c.file, i, got, v)
+			}
+		}
+	}
+	if _, err := tr.Track(); err != nil {
+		t.Fatal(err)
+	}
+	cached, err := tr.outputs(tr.TrainSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cached != tr.tracked.train {
+		t.Errorf("outputs right after Track did not reuse Track's")
+	}
+	if _, err := tr.trainStep([]int{0, 1, 2, 3}, 0.05); err != nil {
+		t.Fatal(err)
+	}
+	after, err := tr.outputs(tr.TrainSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == cached {
+		t.Errorf("outputs after a training step reused the outputs of the Track before it")
+	}
+}
+
+// TestRunAllMatchesSequentialRuns: runs side by side (RunAll) give the same
+// histories as the same runs one after the other, report every tracked epoch
+// with the trainer's index, and a failing run's error is returned.
+func TestRunAllMatchesSequentialRuns(t *testing.T) {
+	b := testBackend(t)
+	trainSet, testSet := tinySet("train", 6, 3, 1), tinySet("test", 3, 1, 2)
+	configs := []Config{tinyConfig("mlp", "learned"), tinyConfig("smallcnn", "etf"), tinyConfig("mlp", "etf")}
+	configs[2].Seed = 4
+	build := func() []*Trainer {
+		var ts []*Trainer
+		for _, cfg := range configs {
+			tr, err := New(b, cfg, trainSet, testSet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ts = append(ts, tr)
+		}
+		return ts
+	}
+	var want [][]HistoryEntry
+	for _, tr := range build() {
+		s, err := tr.Run(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, s.History)
+	}
+	tracked := map[int]int{}
+	got, err := RunAll(build(), 2, func(i int, r Record) { tracked[i]++ })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range got {
+		if !reflect.DeepEqual(s.History, want[i]) {
+			t.Errorf("run %d: history side by side %+v, alone %+v", i, s.History, want[i])
+		}
+		if tracked[i] != len(want[i]) {
+			t.Errorf("run %d: onTrack called %d times, want %d", i, tracked[i], len(want[i]))
+		}
+	}
+	bad := build()
+	bad[1].LR = math.Inf(1) // diverges at its first step
+	if _, err := RunAll(bad, 2, nil); err == nil || !strings.Contains(err.Error(), "run 2 of 3") {
+		t.Errorf("RunAll with a diverging run: error %v, want one naming run 2 of 3", err)
 	}
 }
