@@ -84,7 +84,7 @@ func (b *builder) dense(scope *model.Scope, x *Node, out int, bias bool) *Node {
 	in := x.Shape().Dim(-1)
 	bound := 1 / math.Sqrt(float64(in))
 	w := b.uniformVariable(scope, "weights", bound, in, out).NodeValue(x.Graph())
-	y := Dot(x, w).Product()
+	y := product(x, w)
 	if bias {
 		y = Add(y, ExpandLeftToRank(b.uniformVariable(scope, "bias", bound, out).NodeValue(x.Graph()), 2))
 	}
@@ -111,6 +111,48 @@ func (b *builder) batchNorm(scope *model.Scope, x *Node) *Node {
 	runningMean.SetNodeValue(conv.RunningUpdate(runningMean.NodeValue(g), StopGradient(mean), BatchNormMomentum))
 	runningVar.SetNodeValue(conv.RunningUpdate(runningVar.NodeValue(g), unbiased, BatchNormMomentum))
 	return conv.Normalize(x, mean, variance, gamma, beta, BatchNormEpsilon)
+}
+
+// product is Dot(x, w) for x [M, K] and w [K, O], with the same value and
+// gradients, but a weight gradient in a layout the pure-Go backend's matmul
+// takes as is.
+//
+// GoMLX v0.28.16 differentiates Dot(x, w) with respect to w as a DotGeneral
+// that contracts the leading axis (M) of both the cotangent v ([M, O]) and x;
+// the backend's matmul wants the contracted axis last on its left operand, so
+// it transposes both, computes [O, K] and transposes that back to [K, O]:
+// three 2-D transposes, the last one of the largest tensor of the layer (for
+// the MLP's first layer, 3136 x 512), which the backend runs at a few ns per
+// element. Here the weight gradient is x^T v, transposing only x (the right
+// operand [M, O] is contracted on its leading axis, which the matmul takes
+// directly), or (v^T x)^T when transposing v and the result is cheaper.
+//
+// The cotangent v reaches it through a custom gradient on the product, which
+// records v on its way back; w passes through a custom gradient that replaces
+// GoMLX's own weight gradient (left unused, so never computed) by the one
+// from v. Both are set within the one backward pass that reaches them (the
+// product is the only consumer of the identity on w, so the product's
+// gradient is always taken first).
+func product(x, w *Node) *Node {
+	m, k, o := x.Shape().Dim(0), x.Shape().Dim(1), w.Shape().Dim(1)
+	var v *Node // the cotangent of the product, set during the backward pass
+	wc := IdentityWithCustomGradient(w, func(_, dw *Node) *Node {
+		if v == nil {
+			return dw // no recorded cotangent: GoMLX's own gradient
+		}
+		var grad *Node
+		if m*k <= m*o+k*o {
+			grad = DotGeneral(Transpose(x, 0, 1), []int{1}, nil, v, []int{0}, nil)
+		} else {
+			grad = Transpose(DotGeneral(Transpose(v, 0, 1), []int{1}, nil, x, []int{0}, nil), 0, 1)
+		}
+		v = nil
+		return grad
+	})
+	return IdentityWithCustomGradient(Dot(x, wc).Product(), func(_, dy *Node) *Node {
+		v = dy
+		return dy
+	})
 }
 
 func relu(x *Node) *Node { return MaxScalar(x, 0) }
