@@ -104,12 +104,70 @@ func (b *builder) batchNorm(scope *model.Scope, x *Node) *Node {
 	if !b.training {
 		return conv.Normalize(x, runningMean.NodeValue(g), runningVar.NodeValue(g), gamma, beta, BatchNormEpsilon)
 	}
-	mean, variance := conv.BatchStatistics(x)
+	y, mean, variance := normalizeBatch(x, gamma, beta)
 	count := float64(x.Shape().Size() / c)
-	unbiased := MulScalar(StopGradient(variance), count/math.Max(1, count-1))
-	runningMean.SetNodeValue(conv.RunningUpdate(runningMean.NodeValue(g), StopGradient(mean), BatchNormMomentum))
+	unbiased := MulScalar(variance, count/math.Max(1, count-1))
+	runningMean.SetNodeValue(conv.RunningUpdate(runningMean.NodeValue(g), mean, BatchNormMomentum))
 	runningVar.SetNodeValue(conv.RunningUpdate(runningVar.NodeValue(g), unbiased, BatchNormMomentum))
-	return conv.Normalize(x, mean, variance, gamma, beta, BatchNormEpsilon)
+	return y
+}
+
+// normalizeBatch is batch normalisation in training: conv.Normalize of x with
+// its own batch statistics (conv.BatchStatistics), the gradient flowing
+// through them, with the same values and gradients as GoMLX's differentiation
+// of those two, but a hand-written backward pass. It also returns the
+// statistics, without gradient, for the running averages.
+//
+// GoMLX differentiates the composition op by op, some 14 passes over the
+// activation (the variance's square and the mean's broadcasts included); the
+// closed form, with the centred input c = x - mean, s = 1/sqrt(var + eps) and
+// n samples per channel,
+//
+//	dbeta = sum dy, dgamma = s sum dy c,
+//	dx = gamma s dy - gamma s dbeta / n - gamma s^3 c (sum dy c) / n,
+//
+// takes five (a product and two reductions, then dx as two products and two
+// sums with per-channel vectors). The cotangent dy reaches it through a
+// custom gradient on the output, which builds the three gradients; x, gamma
+// and beta pass through custom gradients that return them in place of
+// GoMLX's own (left unused, so never computed). Every path from x, gamma or
+// beta to an objective passes through the output, whose gradient is thus
+// always taken first.
+func normalizeBatch(x, gamma, beta *Node) (y, mean, variance *Node) {
+	type gradients struct{ x, gamma, beta *Node }
+	var back *gradients // set during the backward pass
+	through := func(pick func(*gradients) *Node) func(_, v *Node) *Node {
+		return func(_, v *Node) *Node {
+			if back == nil {
+				return v // no recorded cotangent: GoMLX's own gradient
+			}
+			return pick(back)
+		}
+	}
+	xi := IdentityWithCustomGradient(x, through(func(g *gradients) *Node { return g.x }))
+	gammaI := IdentityWithCustomGradient(gamma, through(func(g *gradients) *Node { return g.gamma }))
+	betaI := IdentityWithCustomGradient(beta, through(func(g *gradients) *Node { return g.beta }))
+	mean, variance = conv.BatchStatistics(xi)
+	r := x.Rank()
+	// conv.BatchStatistics's own centred input: the backends merge the two.
+	centred := Sub(xi, ExpandLeftToRank(mean, r))
+	y = IdentityWithCustomGradient(conv.Normalize(xi, mean, variance, gammaI, betaI, BatchNormEpsilon), func(_, dy *Node) *Node {
+		axes := make([]int, r-1)
+		for i := range axes {
+			axes[i] = i
+		}
+		n := float64(x.Shape().Size() / x.Shape().Dim(-1))
+		invStd := Rsqrt(AddScalar(variance, BatchNormEpsilon))
+		sumDy := ReduceSum(dy, axes...)
+		sumDyC := ReduceSum(Mul(dy, centred), axes...)
+		gs := Mul(gamma, invStd)
+		cCoef := MulScalar(Mul(Mul(gs, Square(invStd)), sumDyC), -1/n)
+		shift := MulScalar(Mul(gs, sumDy), -1/n)
+		dx := Add(Add(Mul(dy, ExpandLeftToRank(gs, r)), Mul(centred, ExpandLeftToRank(cCoef, r))), ExpandLeftToRank(shift, r))
+		back = &gradients{x: dx, gamma: Mul(invStd, sumDyC), beta: sumDy}
+		return dy
+	})
+	return y, StopGradient(mean), StopGradient(variance)
 }
 
 // product is Dot(x, w) for x [M, K] and w [K, O], with the same value and

@@ -7,6 +7,7 @@ import (
 
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/nclab/conv"
 )
 
 // TestProductMatchesDot: product has Dot's value and gradients (with respect to
@@ -44,6 +45,54 @@ func TestProductMatchesDot(t *testing.T) {
 			for j := range want[i] {
 				if math.Abs(got[i][j]-want[i][j]) > 1e-12*(1+math.Abs(want[i][j])) {
 					t.Fatalf("%+v: output %d element %d: product gives %g, Dot %g", tc, i, j, got[i][j], want[i][j])
+				}
+			}
+		}
+	}
+}
+
+// TestNormalizeBatchMatchesAutodiff: normalizeBatch has the value and the
+// gradients (with respect to x, gamma and beta, through a non-linear loss) of
+// GoMLX's differentiation of conv.Normalize with conv.BatchStatistics, for a
+// batch [N, C] and an NHWC batch, and the same statistics.
+func TestNormalizeBatchMatchesAutodiff(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(6, 7))
+	random := func(offset float64, dims ...int) *tensors.Tensor {
+		n := 1
+		for _, d := range dims {
+			n *= d
+		}
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = offset + rng.NormFloat64()
+		}
+		return tensors.FromFlatDataAndDimensions(v, dims...)
+	}
+	for _, dims := range [][]int{{7, 3}, {2, 3, 4, 5}} {
+		c := dims[len(dims)-1]
+		x, gamma, beta := random(2, dims...), random(1, c), random(0, c)
+		run := func(norm func(x, gamma, beta *Node) (y, mean, variance *Node)) [][]float64 {
+			out := MustExecOnceN(b, func(x, gamma, beta *Node) []*Node {
+				y, mean, variance := norm(x, gamma, beta)
+				loss := ReduceAllSum(Mul(Sin(y), Iota(x.Graph(), y.Shape(), 0)))
+				return append([]*Node{y, mean, variance}, Gradient(loss, x, gamma, beta)...)
+			}, x, gamma, beta)
+			flat := make([][]float64, len(out))
+			for i, o := range out {
+				flat[i] = tensors.MustCopyFlatData[float64](o)
+			}
+			return flat
+		}
+		got := run(normalizeBatch)
+		want := run(func(x, gamma, beta *Node) (y, mean, variance *Node) {
+			mean, variance = conv.BatchStatistics(x)
+			return conv.Normalize(x, mean, variance, gamma, beta, BatchNormEpsilon), mean, variance
+		})
+		for i := range want {
+			for j := range want[i] {
+				if math.Abs(got[i][j]-want[i][j]) > 1e-10*(1+math.Abs(want[i][j])) {
+					t.Fatalf("%v: output %d (y, mean, variance, dx, dgamma, dbeta) element %d: %g, autodiff %g", dims, i, j, got[i][j], want[i][j])
 				}
 			}
 		}
