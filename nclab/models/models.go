@@ -325,8 +325,9 @@ func (b *builder) mlp(scope *model.Scope, x *Node, depth, hidden, d int) *Node {
 
 // plainCNN: conv3x3 + BN + ReLU per width, a 2x2 max-pool after each of the
 // first `pools` layers, global average pooling. The pool runs before the ReLU
-// (the same values and gradients: a non-decreasing function commutes with
-// the maximum), so that the ReLU sees a quarter of the values.
+// (the same values, a non-decreasing function commuting with the maximum, and
+// the same gradients unless a window's maximum is exactly 0), so that the
+// ReLU sees a quarter of the values.
 func (b *builder) plainCNN(scope *model.Scope, x *Node, widths []int, pools int) *Node {
 	for l, w := range widths {
 		s := scope.At("conv%d", l)
