@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/gomlx/compute/dtypes"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/gomlx/gomlx/ml/model"
@@ -84,7 +83,7 @@ func (b *builder) dense(scope *model.Scope, x *Node, out int, bias bool) *Node {
 	in := x.Shape().Dim(-1)
 	bound := 1 / math.Sqrt(float64(in))
 	w := b.uniformVariable(scope, "weights", bound, in, out).NodeValue(x.Graph())
-	y := Dot(x, w).Product()
+	y := product(x, w)
 	if bias {
 		y = Add(y, ExpandLeftToRank(b.uniformVariable(scope, "bias", bound, out).NodeValue(x.Graph()), 2))
 	}
@@ -105,14 +104,122 @@ func (b *builder) batchNorm(scope *model.Scope, x *Node) *Node {
 	if !b.training {
 		return conv.Normalize(x, runningMean.NodeValue(g), runningVar.NodeValue(g), gamma, beta, BatchNormEpsilon)
 	}
-	mean, variance := conv.BatchStatistics(x)
+	y, mean, variance := normalizeBatch(x, gamma, beta)
 	count := float64(x.Shape().Size() / c)
-	unbiased := MulScalar(StopGradient(variance), count/math.Max(1, count-1))
-	runningMean.SetNodeValue(conv.RunningUpdate(runningMean.NodeValue(g), StopGradient(mean), BatchNormMomentum))
+	unbiased := MulScalar(variance, count/math.Max(1, count-1))
+	runningMean.SetNodeValue(conv.RunningUpdate(runningMean.NodeValue(g), mean, BatchNormMomentum))
 	runningVar.SetNodeValue(conv.RunningUpdate(runningVar.NodeValue(g), unbiased, BatchNormMomentum))
-	return conv.Normalize(x, mean, variance, gamma, beta, BatchNormEpsilon)
+	return y
 }
 
-func relu(x *Node) *Node { return MaxScalar(x, 0) }
+// normalizeBatch is batch normalisation in training: conv.Normalize of x with
+// its own batch statistics (conv.BatchStatistics), the gradient flowing
+// through them, with the same values and gradients as GoMLX's differentiation
+// of those two, but a hand-written backward pass. It also returns the
+// statistics, without gradient, for the running averages.
+//
+// With the centred input c = x - mean, s = 1/sqrt(var + eps) and n samples
+// per channel, the closed form
+//
+//	dbeta = sum dy, dgamma = s sum dy c,
+//	dx = gamma s dy - gamma s dbeta / n - gamma s^3 c (sum dy c) / n
+//
+// takes seven passes over the activation (a product and two reductions, then
+// dx as two products and two sums with per-channel vectors); GoMLX's
+// differentiation op by op (the products, the variance's square, the
+// broadcasts of the mean and of the per-channel scale) takes about twice as
+// many.
+//
+// The cotangent dy reaches it through a custom gradient on the output, which
+// builds the three gradients; x, gamma and beta pass through custom
+// gradients that return them in place of GoMLX's own (left unused, so never
+// computed). Every path from x, gamma or beta to an objective passes through
+// the output, whose gradient is thus always taken first.
+func normalizeBatch(x, gamma, beta *Node) (y, mean, variance *Node) {
+	type gradients struct{ x, gamma, beta *Node }
+	var back *gradients // set during the backward pass
+	through := func(pick func(*gradients) *Node) func(_, v *Node) *Node {
+		return func(_, v *Node) *Node {
+			if back == nil {
+				return v // no recorded cotangent: GoMLX's own gradient
+			}
+			return pick(back)
+		}
+	}
+	xi := IdentityWithCustomGradient(x, through(func(g *gradients) *Node { return g.x }))
+	gammaI := IdentityWithCustomGradient(gamma, through(func(g *gradients) *Node { return g.gamma }))
+	betaI := IdentityWithCustomGradient(beta, through(func(g *gradients) *Node { return g.beta }))
+	mean, variance = conv.BatchStatistics(xi)
+	r := x.Rank()
+	// conv.BatchStatistics's own centred input: the backends merge the two.
+	centred := Sub(xi, ExpandLeftToRank(mean, r))
+	y = IdentityWithCustomGradient(conv.Normalize(xi, mean, variance, gammaI, betaI, BatchNormEpsilon), func(_, dy *Node) *Node {
+		axes := make([]int, r-1)
+		for i := range axes {
+			axes[i] = i
+		}
+		n := float64(x.Shape().Size() / x.Shape().Dim(-1))
+		invStd := Rsqrt(AddScalar(variance, BatchNormEpsilon))
+		sumDy := ReduceSum(dy, axes...)
+		sumDyC := ReduceSum(Mul(dy, centred), axes...)
+		gs := Mul(gamma, invStd)
+		cCoef := MulScalar(Mul(Mul(gs, Square(invStd)), sumDyC), -1/n)
+		shift := MulScalar(Mul(gs, sumDy), -1/n)
+		dx := Add(Add(Mul(dy, ExpandLeftToRank(gs, r)), Mul(centred, ExpandLeftToRank(cCoef, r))), ExpandLeftToRank(shift, r))
+		back = &gradients{x: dx, gamma: Mul(invStd, sumDyC), beta: sumDy}
+		return dy
+	})
+	return y, StopGradient(mean), StopGradient(variance)
+}
 
-var _ = dtypes.Float32
+// product is Dot(x, w) for x [M, K] and w [K, O], with the same value and
+// gradients, but a weight gradient in a layout the pure-Go backend's matmul
+// takes as is.
+//
+// GoMLX v0.28.16 differentiates Dot(x, w) with respect to w as a DotGeneral
+// that contracts the leading axis (M) of both the cotangent v ([M, O]) and x;
+// the backend's matmul wants the contracted axis last on its left operand, so
+// it transposes both, computes [O, K] and transposes that back to [K, O]:
+// three 2-D transposes, the last one of the largest tensor of the layer (for
+// the MLP's first layer, 3136 x 512), which the backend runs at a few ns per
+// element. Here the weight gradient is x^T v, transposing only x (the right
+// operand [M, O] is contracted on its leading axis, which the matmul takes
+// directly), or (v^T x)^T when transposing v and the result is cheaper.
+//
+// The cotangent v reaches it through a custom gradient on the product, which
+// records v on its way back; w passes through a custom gradient that replaces
+// GoMLX's own weight gradient (left unused, so never computed) by the one
+// from v. Both are set within the one backward pass that reaches them (the
+// product is the only consumer of the identity on w, so the product's
+// gradient is always taken first).
+func product(x, w *Node) *Node {
+	m, k, o := x.Shape().Dim(0), x.Shape().Dim(1), w.Shape().Dim(1)
+	var v *Node // the cotangent of the product, set during the backward pass
+	wc := IdentityWithCustomGradient(w, func(_, dw *Node) *Node {
+		if v == nil {
+			return dw // no recorded cotangent: GoMLX's own gradient
+		}
+		var grad *Node
+		if m*k <= m*o+k*o {
+			grad = DotGeneral(Transpose(x, 0, 1), []int{1}, nil, v, []int{0}, nil)
+		} else {
+			grad = Transpose(DotGeneral(Transpose(v, 0, 1), []int{1}, nil, x, []int{0}, nil), 0, 1)
+		}
+		v = nil
+		return grad
+	})
+	return IdentityWithCustomGradient(Dot(x, wc).Product(), func(_, dy *Node) *Node {
+		v = dy
+		return dy
+	})
+}
+
+// relu is max(x, 0) as a Where on x < 0: the same values (a NaN stays NaN)
+// and the same gradient (one at x = 0, as GoMLX's Max gives), but the
+// gradient is one Where, where GoMLX v0.28.16 differentiates Max(x, 0)
+// through Sign(Sign(x - 0) + 1) and a product, four passes more over the
+// activation.
+func relu(x *Node) *Node {
+	zero := ScalarZero(x.Graph(), x.DType())
+	return Where(LessThan(x, zero), zero, x)
+}

@@ -324,14 +324,18 @@ func (b *builder) mlp(scope *model.Scope, x *Node, depth, hidden, d int) *Node {
 }
 
 // plainCNN: conv3x3 + BN + ReLU per width, a 2x2 max-pool after each of the
-// first `pools` layers, global average pooling.
+// first `pools` layers, global average pooling. The pool runs before the ReLU
+// (the same values, a non-decreasing function commuting with the maximum, and
+// the same gradients unless a window's maximum is exactly 0), so that the
+// ReLU sees a quarter of the values.
 func (b *builder) plainCNN(scope *model.Scope, x *Node, widths []int, pools int) *Node {
 	for l, w := range widths {
 		s := scope.At("conv%d", l)
-		x = relu(b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false)))
+		x = b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false))
 		if l < pools {
 			x = conv.MaxPool2D(x, 2)
 		}
+		x = relu(x)
 	}
 	return conv.GlobalAvgPool(x)
 }
@@ -341,7 +345,7 @@ func (b *builder) plainCNN(scope *model.Scope, x *Node, widths []int, pools int)
 func (b *builder) convMLP(scope *model.Scope, x *Node, widths []int, hidden, d int) *Node {
 	for l, w := range widths {
 		s := scope.At("conv%d", l)
-		x = conv.MaxPool2D(relu(b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false))), 2)
+		x = relu(conv.MaxPool2D(b.batchNorm(s.At("bn"), b.conv2D(s, x, w, 3, 1, 1, false)), 2)) // pooled first, as in plainCNN
 	}
 	h := Reshape(x, x.Shape().Dim(0), -1)
 	for l, w := range []int{hidden, d} {
