@@ -70,9 +70,10 @@ type Metrics struct {
 	// metric too costly to enumerate).
 	Notes []string
 
-	opts      Options
-	lambdaMax float64 // largest eigenvalue of the multiplicity-1 Sigma_B
-	scale     float64 // the power of two the features were scaled by (0 or 1: none)
+	opts        Options
+	lambdaMax   float64   // largest eigenvalue of the multiplicity-1 Sigma_B
+	classCounts []float64 // sample count of each class's multiplicity-1 set
+	scale       float64   // the power of two the features were scaled by (0 or 1: none)
 }
 
 // withinFunc returns, for the label sets of multiplicity m and each column v_j of v
@@ -132,11 +133,13 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 			abbreviate(missing, 10))
 	}
 	met.ClassMeans = mat.NewDense(k, d, nil)
+	met.classCounts = make([]float64, k)
 	n1 := met.NByMultiplicity[1]
 	muG := make([]float64, d)
 	for _, s := range singles {
 		mu := s.mean()
 		met.ClassMeans.SetRow(s.set[0], mu)
+		met.classCounts[s.set[0]] = float64(s.count)
 		floats.AddScaled(muG, float64(s.count), mu)
 	}
 	// METHOD.md §5: mu_G is the mean of the multiplicity-1 features; the reference code
@@ -157,7 +160,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	}
 
 	// NC1 and NC_m.
-	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0, opts)
+	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, met.classCounts, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0, opts)
 	met.NCm[1] = met.NC1
 	for _, m := range table.multiplicities() {
 		if m == 1 {
@@ -169,15 +172,17 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 			continue
 		}
 		means := mat.NewDense(len(sets), d, nil)
+		counts := make([]float64, len(sets))
 		muGm := make([]float64, d)
 		for i, s := range sets {
 			mu := s.mean()
 			means.SetRow(i, mu)
+			counts[i] = float64(s.count)
 			floats.AddScaled(muGm, float64(s.count), mu)
 		}
 		nm := met.NByMultiplicity[m]
 		floats.Scale(1/float64(nm), muGm)
-		met.NCm[m], _ = variability(means, muGm, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0, opts)
+		met.NCm[m], _ = variability(means, muGm, counts, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0, opts)
 	}
 
 	// NC2 and NC3 (METHOD.md §5).
@@ -228,13 +233,14 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	return met, nil
 }
 
-// variability is tr(Sigma_W pinv(Sigma_B))/r for r classes with the given means (r x d)
-// and global mean muG over n samples, from the eigen-decomposition of the smaller Gram
-// matrix of the centred means M_c (see the package documentation; products through
-// opts); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues of Sigma_B at or
-// below rtol times the largest, or at or below floor, count as zero; the largest
-// eigenvalue is returned too.
-func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
+// variability is tr(Sigma_W pinv(Sigma_B))/r for r classes (or label sets) with the
+// given means (r x d), sample counts weights and global mean muG over n samples (products
+// through opts); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues of Sigma_B
+// at or below rtol times the largest, or at or below floor, count as zero; the largest
+// eigenvalue is returned too. It works on the r x r or d x d Gram matrix of the centred
+// means M_c, whichever is smaller: by inverse when that is exact (variabilityByInverse),
+// else by its eigenvectors.
+func variability(means *mat.Dense, muG, weights []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
 	r, d := means.Dims()
 	centred := centredRows(means, muG)
 	// Sigma_B = M_c^T M_c / r: its eigenvalues are s_j^2 / r for the eigenvalues s_j^2 of
@@ -246,8 +252,22 @@ func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dens
 	} else {
 		opts.mul(&gram, centred.T(), centred)
 	}
+	sym := symmetrised(&gram)
+	if wide {
+		if nc, lambdaMax, ok := variabilityByInverse(centred, sym, weights, n, within, rtol, floor, opts); ok {
+			return nc, lambdaMax
+		}
+	}
+	return variabilityByEigen(centred, sym, n, within, rtol, floor, opts)
+}
+
+// variabilityByEigen is variability from the eigenvectors of the Gram matrix g of the
+// centred means (r x r when r <= d, else d x d).
+func variabilityByEigen(centred *mat.Dense, sym *mat.SymDense, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
+	r, d := centred.Dims()
+	wide := r <= d
 	var eig mat.EigenSym
-	if !eig.Factorize(symmetrised(&gram), true) {
+	if !eig.Factorize(sym, true) {
 		return math.NaN(), math.NaN()
 	}
 	values := eig.Values(nil) // ascending
@@ -289,6 +309,83 @@ func variability(means *mat.Dense, muG []float64, n int, within func(v *mat.Dens
 		trace += proj[j] / float64(n) / lambda
 	}
 	return trace / float64(r), lambdaMax
+}
+
+// Bounds of variabilityByInverse's exact case, relative to the largest eigenvalue s_max^2
+// of the Gram matrix G: every eigenvalue it keeps is at least inverseCond s_max^2 (so
+// that the inverse's rounding stays near 1e-10 relative) and twice the pinv cut (so
+// that rounding cannot move an eigenvalue across it), and the null direction it assumes
+// leaves a residual ||G c|| of at most nullResidual times the smallest kept eigenvalue.
+const (
+	inverseCond  = 1e-6
+	nullResidual = 1e-9
+)
+
+// variabilityByInverse is variability for wide means (r <= d) from the r x r Gram matrix
+// G = M_c M_c^T without its eigenvectors: pinv(Sigma_B) = r M_c^T pinv(G)^2 M_c, so the
+// ratio is sum_j within(D)_j / n for the directions D = M_c^T pinv(G) (d x r). The
+// eigenvalues alone (far cheaper than the eigenvectors) say whether pinv(G) has a closed
+// form: G invertible, or G with one eigenvalue below the cut whose eigenvector is the
+// weights' direction c (the centred means of a count-weighted global mean sum to zero
+// with the counts as weights, so M_c^T c = 0), where pinv(G) = (G + s c c^T)^-1 - c c^T/s
+// for any s > 0 (s = s_max^2 keeps the sum well conditioned), and so
+// D = M_c^T (G + s c c^T)^-1. Both come from one Cholesky factorisation. ok is false when neither case holds with the margins above; the caller
+// then uses the eigenvectors.
+func variabilityByInverse(centred *mat.Dense, g *mat.SymDense, weights []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64, ok bool) {
+	r := g.SymmetricDim()
+	var eig mat.EigenSym
+	if !eig.Factorize(g, false) {
+		return 0, 0, false
+	}
+	values := eig.Values(nil) // ascending
+	top := values[r-1]
+	if !(top > 0) {
+		return 0, 0, false
+	}
+	lambdaMax = top / float64(r)
+	cut := max(rtol*lambdaMax, floor) * float64(r) // in units of G's eigenvalues
+	zero := 0
+	for zero < r && values[zero] <= cut {
+		zero++
+	}
+	if zero > 1 || zero == r || values[zero] < max(2*cut, inverseCond*top) {
+		return 0, 0, false
+	}
+	shifted := mat.NewSymDense(r, nil)
+	shifted.CopySym(g)
+	var c []float64
+	if zero == 1 {
+		if len(weights) != r {
+			return 0, 0, false
+		}
+		c = slices.Clone(weights)
+		if norm := floats.Norm(c, 2); norm > 0 {
+			floats.Scale(1/norm, c)
+		} else {
+			return 0, 0, false
+		}
+		var gc mat.VecDense
+		gc.MulVec(g, mat.NewVecDense(r, c))
+		if mat.Norm(&gc, 2) > nullResidual*values[1] {
+			return 0, 0, false
+		}
+		shifted.SymRankOne(shifted, top, mat.NewVecDense(r, c))
+	}
+	var chol mat.Cholesky
+	if !chol.Factorize(shifted) {
+		return 0, 0, false
+	}
+	var pinv mat.SymDense
+	if err := chol.InverseTo(&pinv); err != nil {
+		return 0, 0, false
+	}
+	var dirs mat.Dense
+	opts.mul(&dirs, centred.T(), &pinv)
+	var sum float64
+	for _, p := range within(&dirs) {
+		sum += p
+	}
+	return sum / float64(n), lambdaMax, true
 }
 
 // symmetrised returns (a + a^T)/2 as a SymDense (a Gram matrix computed as a general

@@ -93,7 +93,7 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, w *mat.Den
 	rowG, _ := sp.split(met.GlobalMean)
 	// Directions of P Sigma_B P below rtol times the largest eigenvalue of the full-space
 	// Sigma_B are rounding noise of the projection, as in pinv.
-	met.NC1Row, _ = variability(rowClass, rowG, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
+	met.NC1Row, _ = variability(rowClass, rowG, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
 		return within(1, sp.projectColumns(v, &met.opts))
 	}, rtol, rtol*met.lambdaMax, &met.opts)
 	// Angles between projected means that are rounding noise are undefined.

@@ -1,0 +1,129 @@
+package collapse
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/floats"
+	"gonum.org/v1/gonum/mat"
+)
+
+// TestVariabilityByInverse checks variability's inverse way against its eigenvector way
+// on the same means and within-class oracle, and that it declines where its closed form
+// does not hold: means of rank below r - 1 (several zero eigenvalues), a global mean
+// that is not the count-weighted mean (no known null direction) with a zero eigenvalue,
+// and tall means (r > d).
+func TestVariabilityByInverse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	// within is the exact oracle of a random within-class scatter S = B B^T.
+	withinOf := func(d int) func(v *mat.Dense) []float64 {
+		b := mat.NewDense(d, d+3, nil)
+		for i := range d {
+			for j := range d + 3 {
+				b.Set(i, j, rng.NormFloat64())
+			}
+		}
+		var s mat.Dense
+		s.Mul(b, b.T())
+		return func(v *mat.Dense) []float64 {
+			var sv mat.Dense
+			sv.Mul(&s, v)
+			_, q := v.Dims()
+			out := make([]float64, q)
+			for j := range q {
+				out[j] = floats.Dot(mat.Col(nil, j, v), mat.Col(nil, j, &sv))
+			}
+			return out
+		}
+	}
+	randomMeans := func(r, d, rank int) *mat.Dense {
+		a, b := mat.NewDense(r, rank, nil), mat.NewDense(rank, d, nil)
+		for i := range r {
+			for j := range rank {
+				a.Set(i, j, rng.NormFloat64())
+			}
+		}
+		for i := range rank {
+			for j := range d {
+				b.Set(i, j, 3+rng.NormFloat64()) // a common offset, as trained features have
+			}
+		}
+		var m mat.Dense
+		m.Mul(a, b)
+		return &m
+	}
+	weighted := func(means *mat.Dense, w []float64) []float64 {
+		r, d := means.Dims()
+		mu := make([]float64, d)
+		for i := range r {
+			floats.AddScaled(mu, w[i]/floats.Sum(w), means.RawRowView(i))
+		}
+		return mu
+	}
+	for _, tc := range []struct {
+		name      string
+		r, d      int
+		rank      int
+		balanced  bool
+		unweight  bool // muG is not the count-weighted mean
+		wantFast  bool
+		floorFrac float64
+	}{
+		{name: "balanced, null direction 1", r: 10, d: 30, rank: 10, balanced: true, wantFast: true},
+		{name: "unbalanced counts, null direction the counts", r: 12, d: 20, rank: 12, wantFast: true},
+		{name: "r = d", r: 16, d: 16, rank: 16, wantFast: true},
+		{name: "muG not the weighted mean, G invertible", r: 8, d: 20, rank: 8, unweight: true, wantFast: true},
+		{name: "means of rank 4 < r - 1", r: 10, d: 30, rank: 4, wantFast: false},
+		{name: "muG not the weighted mean, G singular", r: 10, d: 30, rank: 5, unweight: true, wantFast: false},
+		{name: "tall: r > d", r: 12, d: 6, rank: 6, wantFast: false},
+		{name: "a floor above every eigenvalue", r: 10, d: 30, rank: 10, floorFrac: 2, wantFast: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			means := randomMeans(tc.r, tc.d, tc.rank)
+			w := make([]float64, tc.r)
+			for i := range w {
+				w[i] = 5
+				if !tc.balanced {
+					w[i] = float64(1 + rng.IntN(20))
+				}
+			}
+			muG := weighted(means, w)
+			if tc.unweight {
+				floats.Scale(0.9, muG)
+			}
+			within := withinOf(tc.d)
+			centred := centredRows(means, muG)
+			var gram mat.Dense
+			if tc.r <= tc.d {
+				gram.Mul(centred, centred.T())
+			} else {
+				gram.Mul(centred.T(), centred)
+			}
+			sym := symmetrised(&gram)
+			floor := 0.0
+			if tc.floorFrac > 0 {
+				var eig mat.EigenSym
+				eig.Factorize(sym, false)
+				floor = tc.floorFrac * eig.Values(nil)[sym.SymmetricDim()-1] / float64(tc.r)
+			}
+			n := int(floats.Sum(w))
+			wantNC, wantMax := variabilityByEigen(centred, sym, n, within, DefaultPinvRTol, floor, nil)
+			fast := false
+			if tc.r <= tc.d {
+				var nc, lmax float64
+				nc, lmax, fast = variabilityByInverse(centred, sym, w, n, within, DefaultPinvRTol, floor, nil)
+				if fast && (math.Abs(nc-wantNC) > 1e-10*math.Abs(wantNC) || math.Abs(lmax-wantMax) > 1e-12*wantMax) {
+					t.Errorf("by inverse: nc %.15g, lambda_max %.15g; by eigenvectors %.15g, %.15g", nc, lmax, wantNC, wantMax)
+				}
+			}
+			if fast != tc.wantFast {
+				t.Errorf("inverse way taken = %v, want %v", fast, tc.wantFast)
+			}
+			nc, lmax := variability(means, muG, w, n, within, DefaultPinvRTol, floor, nil)
+			if math.Abs(nc-wantNC) > 1e-10*math.Abs(wantNC) && !(math.IsNaN(nc) && math.IsNaN(wantNC)) || math.Abs(lmax-wantMax) > 1e-12*wantMax {
+				t.Errorf("variability: nc %.15g, lambda_max %.15g; by eigenvectors %.15g, %.15g", nc, lmax, wantNC, wantMax)
+			}
+		})
+	}
+}
