@@ -448,7 +448,7 @@ func TestResultMidStream(t *testing.T) {
 // energy 1.
 func TestSubspaceSplitClosedForm(t *testing.T) {
 	f := loadFixtures(t)["subspace"]
-	sp := newRowSpace(f.w)
+	sp := newRowSpace(f.w, nil)
 	inRow, inNull := sp.splitRows(f.features, nil)
 	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
 	if err != nil {
@@ -479,7 +479,7 @@ func TestSubspaceSplitClosedForm(t *testing.T) {
 // angles between rounding errors.
 func TestSubspaceSplitNullAnglesUndefined(t *testing.T) {
 	f := loadFixtures(t)["subspace"]
-	inRow, inNull := newRowSpace(f.w).splitRows(f.features, nil)
+	inRow, inNull := newRowSpace(f.w, nil).splitRows(f.features, nil)
 	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
 	if err != nil {
 		t.Fatal(err)

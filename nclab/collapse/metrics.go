@@ -102,6 +102,13 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		met.opts = *opts
 	}
 	rtol := opts.rtol()
+	// W's row space (for the subspace split) needs nothing else: it is found while the
+	// other metrics are computed.
+	var rowSpaceOfW chan rowSpace
+	if w != nil {
+		rowSpaceOfW = make(chan rowSpace, 1)
+		go func() { rowSpaceOfW <- newRowSpace(w, opts) }()
+	}
 
 	// Set means, all multiplicities, in labelset order.
 	var all []*setStats
@@ -188,12 +195,12 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	// NC2 and NC3 (METHOD.md §5).
 	centred := centredRows(met.ClassMeans, muG)
 	if opts.referenceCode() {
-		met.NC2H = etf.Distance(met.ClassMeans)
+		met.NC2H = etf.GramDistance(met.opts.outer(met.ClassMeans))
 	} else {
-		met.NC2H = etf.Distance(centred)
+		met.NC2H = etf.GramDistance(met.opts.outer(centred))
 	}
 	if w != nil {
-		met.NC2W = etf.Distance(w)
+		met.NC2W = etf.GramDistance(met.opts.outer(w))
 		var wm mat.Dense
 		met.opts.mul(&wm, w, centred.T())
 		met.NC3 = etf.GramDistance(&wm)
@@ -228,7 +235,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		met.Gamma[m] = gamma(met.ClassMeans, sets)
 	}
 	if w != nil {
-		met.subspaceSplit(table, within, w, rtol, opts.referenceCode())
+		met.subspaceSplit(table, within, <-rowSpaceOfW, rtol, opts.referenceCode())
 	}
 	return met, nil
 }

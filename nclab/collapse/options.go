@@ -189,6 +189,13 @@ func (o *Options) mul(dst *mat.Dense, a, b mat.Matrix) {
 	*dst = *mat.NewDense(rows, q, out)
 }
 
+// outer returns a a^T, through mul (etf.Distance's Gram, faster for large a).
+func (o *Options) outer(a *mat.Dense) *mat.Dense {
+	var g mat.Dense
+	o.mul(&g, a, a.T())
+	return &g
+}
+
 // rowMajor returns the entries of m, row by row (without copying a compact *mat.Dense).
 func rowMajor(m mat.Matrix) []float64 {
 	if dense, ok := m.(*mat.Dense); ok {

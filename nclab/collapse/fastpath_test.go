@@ -127,3 +127,89 @@ func TestVariabilityByInverse(t *testing.T) {
 		})
 	}
 }
+
+// TestRowSpaceByCholesky checks the CholeskyQR2 basis against the SVD's: the same
+// projector, an orthonormal basis; and that it declines for W of lower rank (rows of a
+// simplex ETF sum to zero) or nearly so, and for K > d.
+func TestRowSpaceByCholesky(t *testing.T) {
+	rng := rand.New(rand.NewPCG(23, 24))
+	random := func(k, d int) *mat.Dense {
+		w := mat.NewDense(k, d, nil)
+		for i := range k {
+			for j := range d {
+				w.Set(i, j, 2+rng.NormFloat64()) // an offset makes W W^T less well conditioned
+			}
+		}
+		return w
+	}
+	nearlyDeficient := random(6, 10)
+	row := nearlyDeficient.RawRowView(5)
+	for j := range row {
+		row[j] = nearlyDeficient.At(0, j) + 1e-6*rng.NormFloat64()
+	}
+	for _, tc := range []struct {
+		name     string
+		w        *mat.Dense
+		wantFast bool
+	}{
+		{"K = 10, d = 40", random(10, 40), true},
+		{"K = d = 12", random(12, 12), true},
+		{"simplex ETF rows (rank K - 1)", etfRows(8, 20), false},
+		{"two rows 1e-6 apart", nearlyDeficient, false},
+		{"K > d", random(9, 5), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			k, d := tc.w.Dims()
+			var svd mat.SVD
+			svd.Factorize(tc.w, mat.SVDThinV)
+			sp, fast := rowSpaceByCholesky(tc.w, nil)
+			if k > d {
+				fast = false // newRowSpace does not try it
+			}
+			if fast != tc.wantFast {
+				t.Fatalf("CholeskyQR2 taken = %v, want %v", fast, tc.wantFast)
+			}
+			if !fast {
+				return
+			}
+			want := newRowSpaceSVD(tc.w)
+			var p, pWant, qtq mat.Dense
+			p.Mul(sp.q, sp.q.T())
+			pWant.Mul(want.q, want.q.T())
+			p.Sub(&p, &pWant)
+			if sp.r != want.r || mat.Norm(&p, 2) > 1e-12 {
+				t.Errorf("rank %d (SVD %d), ||P - P_svd||_F = %.3g", sp.r, want.r, mat.Norm(&p, 2))
+			}
+			qtq.Mul(sp.q.T(), sp.q)
+			for i := range sp.r {
+				qtq.Set(i, i, qtq.At(i, i)-1)
+			}
+			if mat.Norm(&qtq, 2) > 1e-13 {
+				t.Errorf("||Q^T Q - I||_F = %.3g", mat.Norm(&qtq, 2))
+			}
+		})
+	}
+}
+
+// newRowSpaceSVD is newRowSpace's SVD way alone (a W with K > d never takes the other).
+func newRowSpaceSVD(w *mat.Dense) rowSpace {
+	k, d := w.Dims()
+	tall := mat.NewDense(k+d, d, nil) // W with d zero rows below: the same row space, K > d
+	tall.Slice(0, k, 0, d).(*mat.Dense).Copy(w)
+	return newRowSpace(tall, nil)
+}
+
+// etfRows is a K x d simplex ETF (rows sum to zero), embedded in the first K coordinates.
+func etfRows(k, d int) *mat.Dense {
+	w := mat.NewDense(k, d, nil)
+	for i := range k {
+		for j := range k {
+			v := -1 / float64(k)
+			if i == j {
+				v += 1
+			}
+			w.Set(i, j, v)
+		}
+	}
+	return w
+}
