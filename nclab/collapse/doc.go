@@ -119,7 +119,18 @@
 // hermitian=True) keeps the same ones). s_j^2 and v_j come from the eigen-decomposition
 // of the smaller of M_c M_c^T (then v_j = M_c^T u_j / s_j) and M_c^T M_c, which is
 // cheaper than an SVD of M_c when r and d are in the thousands; eigenvalues are accurate
-// to about 1e-16 of the largest, far below the 1e-10 cut.
+// to about 1e-16 of the largest, far below the 1e-10 cut. When r <= d the eigenvectors
+// are usually not needed: with G = M_c M_c^T, pinv(Sigma_B) = r M_c^T pinv(G)^2 M_c, so
+// the ratio is the within-class scatter along the r directions M_c^T pinv(G), and
+// pinv(G) has a closed form when G is invertible or when its one eigenvalue below the
+// cut belongs to the direction c of the sample counts (for the paper's mu_G,
+// sum_k n_k (mu_k - mu_G) = 0): pinv(G) = (G + s c c^T)^-1 - c c^T/s, by one Cholesky
+// factorisation. The eigenvalues alone (several times cheaper than the eigenvectors)
+// decide; the eigenvectors are used when the kept eigenvalues come within 2x of the cut
+// or below 1e-6 of the largest, or more than one eigenvalue is cut
+// (TestVariabilityByInverse). Likewise W's row space comes from CholeskyQR2 when the
+// eigenvalues of W W^T show full row rank with a margin (s_min >= 1e-4 s_max), from the
+// SVD otherwise (TestRowSpaceByCholesky).
 // When Sigma_B is zero (all means equal) the ratio is undefined and reported as NaN.
 //
 // # Reference-code variant
