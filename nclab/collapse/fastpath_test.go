@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/nclab/nclab/nclab/etf"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -154,7 +155,7 @@ func TestRowSpaceByCholesky(t *testing.T) {
 	}{
 		{"K = 10, d = 40", random(10, 40), true},
 		{"K = d = 12", random(12, 12), true},
-		{"simplex ETF rows (rank K - 1)", etfRows(8, 20), false},
+		{"simplex ETF rows (rank K - 1)", etfRows(t, 8, 20), false},
 		{"two rows 1e-6 apart", nearlyDeficient, false},
 		{"K > d", random(9, 5), false},
 	} {
@@ -199,17 +200,11 @@ func newRowSpaceSVD(w *mat.Dense) rowSpace {
 	return newRowSpace(tall, nil)
 }
 
-// etfRows is a K x d simplex ETF (rows sum to zero), embedded in the first K coordinates.
-func etfRows(k, d int) *mat.Dense {
-	w := mat.NewDense(k, d, nil)
-	for i := range k {
-		for j := range k {
-			v := -1 / float64(k)
-			if i == j {
-				v += 1
-			}
-			w.Set(i, j, v)
-		}
+// etfRows is a K x d simplex ETF (its rows sum to zero).
+func etfRows(t *testing.T, k, d int) *mat.Dense {
+	w, err := etf.Embedded(k, d, 1, true)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return w
 }
