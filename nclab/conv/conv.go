@@ -108,6 +108,18 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 // backend takes as is), or P^T [K, M] times V. The Pad's own gradient then
 // keeps the first K rows, W'. When M < K the padding is impossible and the
 // plain Dot is used.
+//
+// The patch gradient P' = V W^T is one DotGeneral contracting the last axes
+// of V and W, which the backend's matmul takes as is. GoMLX's own gradient
+// of Dot is the same product followed by a TransposeAllAxes with the identity
+// permutation, which the pure-Go backend runs as a full copy of the [M, K]
+// result (for ResNet18's 64-channel layers, 128 x 32 x 32 x 576 floats per
+// layer). The cotangent V reaches it through a custom gradient on the
+// product, which records V; the patches pass through a custom gradient that
+// returns V W^T in place of GoMLX's own (left unused, so never computed).
+// The product is the only consumer of that identity in the forward pass (the
+// weight gradient reads it in the backward pass), so its gradient is always
+// taken first.
 func patchProduct(patches, weights *Node) *Node {
 	m, k := patches.Shape().Dim(0), patches.Shape().Dim(1)
 	o := weights.Shape().Dim(1)
@@ -115,7 +127,19 @@ func patchProduct(patches, weights *Node) *Node {
 		return Dot(patches, weights).Product()
 	}
 	frozen := StopGradient(weights)
-	y := Dot(patches, frozen).Product()
+	var v *Node // the cotangent of the product, set during the backward pass
+	patches = IdentityWithCustomGradient(patches, func(_, dp *Node) *Node {
+		if v == nil {
+			return dp // no recorded cotangent: GoMLX's own gradient
+		}
+		grad := DotGeneral(v, []int{1}, nil, frozen, []int{1}, nil) // [M, K]
+		v = nil
+		return grad
+	})
+	y := IdentityWithCustomGradient(Dot(patches, frozen).Product(), func(_, dy *Node) *Node {
+		v = dy
+		return dy
+	})
 	zero := ScalarZero(patches.Graph(), patches.DType())
 	rowPadding := compute.PadAxis{End: m - k}
 	// Sub(weights, frozen) is zero with gradient one; padded after the

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	_ "github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -249,3 +250,35 @@ func TestGradients(t *testing.T) {
 }
 
 var _ = shapes.Make
+
+// TestPatchGradientWithoutIdentityTranspose checks that the gradient of the
+// patch convolution with respect to its input reaches no Transpose that keeps
+// its operand's shape (GoMLX's Dot gradient ends in one with the identity
+// permutation, a full copy of the patch gradient on the pure-Go backend).
+// Only nodes the gradients depend on count: GoMLX's own, unused gradient
+// nodes stay in the graph.
+func TestPatchGradientWithoutIdentityTranspose(t *testing.T) {
+	g := NewGraph(testBackend(t), "patch_gradient")
+	defer g.Finalize()
+	x := Parameter(g, "x", shapes.Make(dtypes.Float32, 2, 6, 6, 3))
+	k := Parameter(g, "k", shapes.Make(dtypes.Float32, 3, 3, 3, 4))
+	y := Conv2D(x, k, 1, 1)
+	grads := Gradient(ReduceAllSum(Mul(y, y)), x, k)
+	seen := map[*Node]bool{}
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Type() == NodeTypeTranspose && n.Inputs()[0].Shape().Equal(n.Shape()) {
+			t.Errorf("gradient reaches an identity Transpose of shape %s", n.Shape())
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	for _, grad := range grads {
+		visit(grad)
+	}
+}
