@@ -282,3 +282,54 @@ func TestPatchGradientWithoutIdentityTranspose(t *testing.T) {
 		visit(grad)
 	}
 }
+
+// TestMaxPool2DGradientMatchesGoMLX compares MaxPool2D's hand-built gradient
+// with GoMLX's differentiation of the same chain of Max over Slices, on
+// inputs with many ties (values drawn from {0, 1, 2}), windows 2 and 3, and
+// a window that does not tile the input.
+func TestMaxPool2DGradientMatchesGoMLX(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	reference := func(x *Node, s int) *Node {
+		n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
+		x = Slice(x, AxisRange(), AxisRange(0, h/s*s), AxisRange(0, w/s*s))
+		maxOf := func(x *Node) *Node { // [A, s, B] -> [A, B]
+			var m *Node
+			for i := range s {
+				sl := Reshape(Slice(x, AxisRange(), AxisElem(i)), x.Shape().Dim(0), x.Shape().Dim(2))
+				if m == nil {
+					m = sl
+				} else {
+					m = Max(m, sl)
+				}
+			}
+			return m
+		}
+		rows := maxOf(Reshape(x, n*(h/s), s, w/s*s*c))
+		return Reshape(maxOf(Reshape(rows, n*(h/s)*(w/s), s, c)), n, h/s, w/s, c)
+	}
+	for _, tc := range []struct{ n, h, w, c, s int }{{2, 6, 4, 3, 2}, {1, 7, 9, 2, 3}, {2, 5, 5, 1, 2}} {
+		v := make([]float64, tc.n*tc.h*tc.w*tc.c)
+		for i := range v {
+			v[i] = float64(rng.IntN(3))
+		}
+		x := tensors.FromFlatDataAndDimensions(v, tc.n, tc.h, tc.w, tc.c)
+		run := func(pool func(*Node, int) *Node) []float64 {
+			outs := MustNewExec(b, func(x *Node) []*Node {
+				y := pool(x, tc.s)
+				r := Iota(x.Graph(), y.Shape(), -1) // distinct cotangents per channel
+				return []*Node{y, Gradient(ReduceAllSum(Mul(y, AddScalar(r, 1))), x)[0]}
+			}).MustExec(x)
+			return append(flat(outs[0]), flat(outs[1])...)
+		}
+		got, want := run(MaxPool2D), run(reference)
+		if len(got) != len(want) {
+			t.Fatalf("%+v: %d values, reference %d", tc, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%+v: value or gradient %d: %g, GoMLX's gradient gives %g", tc, i, got[i], want[i])
+			}
+		}
+	}
+}
