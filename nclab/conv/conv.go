@@ -39,11 +39,10 @@ func Patches(x *Node, k, s, p int) *Node {
 	if k == 1 && s == 1 && p == 0 {
 		return x
 	}
-	if p > 0 {
-		zero := ScalarZero(x.Graph(), x.DType())
-		x = Pad(x, zero, compute.PadAxis{}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{})
-	}
 	hp, wp := h+2*p, w+2*p
+	if p > 0 {
+		x = padImage(x, p)
+	}
 	if n*hp*wp > math.MaxInt32 {
 		exceptions.Panicf("conv.Patches: input %s too large for int32 row indices", x.Shape())
 	}
@@ -61,6 +60,44 @@ func Patches(x *Node, k, s, p int) *Node {
 	startNode := Reshape(Const(x.Graph(), starts), n*outH*outW, k, 1)
 	windows := GatherSlices(rows, []int{0}, startNode, []int{k}, true) // [N*H'*W', k, k, C]
 	return Reshape(windows, n, outH, outW, k*k*c)
+}
+
+// padImage zero-pads the spatial axes of an NHWC batch x by p on each side,
+// with the gradient of the Pad (the interior of the padded cotangent) taken
+// by one GatherSlices of N*H contiguous runs of W*C values, which the pure-Go
+// backend copies with memmove, in place of GoMLX's Slice, which it copies
+// element by element. The padded cotangent reaches it through a custom
+// gradient on the Pad's output, which records it; x passes through a custom
+// gradient that returns its interior in place of GoMLX's own (left unused,
+// so never computed).
+func padImage(x *Node, p int) *Node {
+	n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
+	hp, wp := h+2*p, w+2*p
+	if n*hp > math.MaxInt32 || wp*c > math.MaxInt32 {
+		exceptions.Panicf("conv.Patches: input %s too large for int32 indices", x.Shape())
+	}
+	var padded *Node // the cotangent of the padded image, set during the backward pass
+	x = IdentityWithCustomGradient(x, func(_, dx *Node) *Node {
+		if padded == nil {
+			return dx // no recorded cotangent: GoMLX's own gradient
+		}
+		starts := make([]int32, 0, 2*n*h)
+		for b := range n {
+			for a := range h {
+				starts = append(starts, int32(b*hp+p+a), int32(p*c))
+			}
+		}
+		rows := Reshape(padded, n*hp, wp*c)
+		interior := GatherSlices(rows, []int{0, 1}, Reshape(Const(x.Graph(), starts), n*h, 2), []int{1, w * c}, true)
+		padded = nil
+		return Reshape(interior, n, h, w, c)
+	})
+	zero := ScalarZero(x.Graph(), x.DType())
+	y := Pad(x, zero, compute.PadAxis{}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{})
+	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		padded = v
+		return v
+	})
 }
 
 // usePatches reports whether Conv2D runs as Patches and a matrix product on
