@@ -92,3 +92,21 @@ func benchConvLayer(b *testing.B, conv func(x, k *Node) *Node) {
 		exec.MustExec(x, k)
 	}
 }
+
+// BenchmarkMaxPool2D times forward + backward of the small CNN's first
+// max-pool (128 x 56 x 56 x 32, window 2), of an intermediate value as in
+// the network (the backend copies a parameter it reshapes).
+func BenchmarkMaxPool2D(b *testing.B) {
+	backend := testBackend(b)
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randomTensor32(rng, 1, 128, 56, 56, 32)
+	exec := MustNewExec(backend, func(x *Node) []*Node {
+		y := MaxPool2D(MulScalar(x, 2), 2)
+		return []*Node{Gradient(ReduceAllSum(Mul(y, y)), x)[0]}
+	})
+	exec.MustExec(x)
+	b.ResetTimer()
+	for range b.N {
+		exec.MustExec(x)
+	}
+}

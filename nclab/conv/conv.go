@@ -39,11 +39,10 @@ func Patches(x *Node, k, s, p int) *Node {
 	if k == 1 && s == 1 && p == 0 {
 		return x
 	}
-	if p > 0 {
-		zero := ScalarZero(x.Graph(), x.DType())
-		x = Pad(x, zero, compute.PadAxis{}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{})
-	}
 	hp, wp := h+2*p, w+2*p
+	if p > 0 {
+		x = padImage(x, p)
+	}
 	if n*hp*wp > math.MaxInt32 {
 		exceptions.Panicf("conv.Patches: input %s too large for int32 row indices", x.Shape())
 	}
@@ -61,6 +60,44 @@ func Patches(x *Node, k, s, p int) *Node {
 	startNode := Reshape(Const(x.Graph(), starts), n*outH*outW, k, 1)
 	windows := GatherSlices(rows, []int{0}, startNode, []int{k}, true) // [N*H'*W', k, k, C]
 	return Reshape(windows, n, outH, outW, k*k*c)
+}
+
+// padImage zero-pads the spatial axes of an NHWC batch x by p on each side,
+// with the gradient of the Pad (the interior of the padded cotangent) taken
+// by one GatherSlices of N*H contiguous runs of W*C values, which the pure-Go
+// backend copies with memmove, in place of GoMLX's Slice, which it copies
+// element by element. The padded cotangent reaches it through a custom
+// gradient on the Pad's output, which records it; x passes through a custom
+// gradient that returns its interior in place of GoMLX's own (left unused,
+// so never computed).
+func padImage(x *Node, p int) *Node {
+	n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
+	hp, wp := h+2*p, w+2*p
+	if n*hp > math.MaxInt32 || wp*c > math.MaxInt32 {
+		exceptions.Panicf("conv.Patches: input %s too large for int32 indices", x.Shape())
+	}
+	var padded *Node // the cotangent of the padded image, set during the backward pass
+	x = IdentityWithCustomGradient(x, func(_, dx *Node) *Node {
+		if padded == nil {
+			return dx // no recorded cotangent: GoMLX's own gradient
+		}
+		starts := make([]int32, 0, 2*n*h)
+		for b := range n {
+			for a := range h {
+				starts = append(starts, int32(b*hp+p+a), int32(p*c))
+			}
+		}
+		rows := Reshape(padded, n*hp, wp*c)
+		interior := GatherSlices(rows, []int{0, 1}, Reshape(Const(x.Graph(), starts), n*h, 2), []int{1, w * c}, true)
+		padded = nil
+		return Reshape(interior, n, h, w, c)
+	})
+	zero := ScalarZero(x.Graph(), x.DType())
+	y := Pad(x, zero, compute.PadAxis{}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{})
+	return IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+		padded = v
+		return v
+	})
 }
 
 // usePatches reports whether Conv2D runs as Patches and a matrix product on
@@ -108,6 +145,18 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 // backend takes as is), or P^T [K, M] times V. The Pad's own gradient then
 // keeps the first K rows, W'. When M < K the padding is impossible and the
 // plain Dot is used.
+//
+// The patch gradient P' = V W^T is one DotGeneral contracting the last axes
+// of V and W, which the backend's matmul takes as is. GoMLX's own gradient
+// of Dot is the same product followed by a TransposeAllAxes with the identity
+// permutation, which the pure-Go backend runs as a full copy of the [M, K]
+// result (for ResNet18's 64-channel layers, 128 x 32 x 32 x 576 floats per
+// layer). The cotangent V reaches it through a custom gradient on the
+// product, which records V; the patches pass through a custom gradient that
+// returns V W^T in place of GoMLX's own (left unused, so never computed).
+// The product is the only consumer of that identity in the forward pass (the
+// weight gradient reads it in the backward pass), so its gradient is always
+// taken first.
 func patchProduct(patches, weights *Node) *Node {
 	m, k := patches.Shape().Dim(0), patches.Shape().Dim(1)
 	o := weights.Shape().Dim(1)
@@ -115,7 +164,19 @@ func patchProduct(patches, weights *Node) *Node {
 		return Dot(patches, weights).Product()
 	}
 	frozen := StopGradient(weights)
-	y := Dot(patches, frozen).Product()
+	var v *Node // the cotangent of the product, set during the backward pass
+	patches = IdentityWithCustomGradient(patches, func(_, dp *Node) *Node {
+		if v == nil {
+			return dp // no recorded cotangent: GoMLX's own gradient
+		}
+		grad := DotGeneral(v, []int{1}, nil, frozen, []int{1}, nil) // [M, K]
+		v = nil
+		return grad
+	})
+	y := IdentityWithCustomGradient(Dot(patches, frozen).Product(), func(_, dy *Node) *Node {
+		v = dy
+		return dy
+	})
 	zero := ScalarZero(patches.Graph(), patches.DType())
 	rowPadding := compute.PadAxis{End: m - k}
 	// Sub(weights, frozen) is zero with gradient one; padded after the
@@ -136,11 +197,14 @@ func patchProduct(patches, weights *Node) *Node {
 // MaxPool2D is the non-overlapping max-pooling of an NHWC batch over s x s
 // windows with stride s (PyTorch's MaxPool2d(s)): rows and columns that do not
 // fill a window are dropped. It takes the maximum over the s rows of each
-// window (s Slices of contiguous row blocks and element-wise Max), then over
-// its s columns the same way. On the pure-Go backend this is 2x faster, with
-// its gradient, than a Reshape to [N, H/s, s, W/s, s, C] and a ReduceMax,
-// and like PyTorch it sends the gradient of a tied window to one element
-// (the first) rather than to all of them.
+// window (s row gathers of contiguous blocks and element-wise Max, see
+// maxOverAxis1), then over its s columns the same way. Like PyTorch it sends
+// the gradient of a tied window to one element rather than to all of them.
+// Forward and backward of the small CNN's first pool (128 x 56 x 56 x 32,
+// 2 shared cores, alternating runs): 145-192 ms with Slices and GoMLX's
+// gradient of Max, 56-58 ms with gathers and the hand-built gradient (a
+// Reshape to [N, H/s, s, W/s, s, C] and a ReduceMax was 2x slower than the
+// Slices).
 func MaxPool2D(x *Node, s int) *Node {
 	windows := poolWindows("MaxPool2D", x, s) // [N, H/s, s, W/s, s, C]
 	n, outH, outW, c := windows.Shape().Dim(0), windows.Shape().Dim(1), windows.Shape().Dim(3), windows.Shape().Dim(5)
@@ -151,19 +215,67 @@ func MaxPool2D(x *Node, s int) *Node {
 }
 
 // maxOverAxis1 reduces x [A, s, B] to [A, B] by the element-wise Max of its s
-// slices along axis 1.
+// slices along axis 1, with the gradient GoMLX v0.28.16 gives that chain of
+// Max (the first of tied slices takes it) but built by hand: walking the
+// chain back, one comparison and two Wheres per Max, then one Concatenate of
+// the s slice gradients into [A, s, B]. GoMLX's own takes, per Max, a
+// subtraction, a sign indicator, its complement and two products, then, per
+// slice, a zero-filled Pad of the whole [A, s, B] and their sum.
+//
+// The cotangent reaches it through a custom gradient on the output, which
+// records it; x passes through a custom gradient that returns the
+// hand-built one in place of GoMLX's own (left unused, so never computed).
 func maxOverAxis1(x *Node) *Node {
-	a, b := x.Shape().Dim(0), x.Shape().Dim(2)
-	var m *Node
-	for i := range x.Shape().Dim(1) {
-		slice := Reshape(Slice(x, AxisRange(), AxisElem(i)), a, b)
-		if m == nil {
-			m = slice
+	a, s, b := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2)
+	var dm *Node // the cotangent of the maximum, set during the backward pass
+	var slices, partial []*Node
+	x = IdentityWithCustomGradient(x, func(_, dx *Node) *Node {
+		if dm == nil {
+			return dx // no recorded cotangent: GoMLX's own gradient
+		}
+		zero := ScalarZero(x.Graph(), x.DType())
+		grads := make([]*Node, s)
+		g := dm
+		for i := s - 1; i > 0; i-- {
+			// Max(partial[i-1], slices[i]) passes its gradient to the left when left >= right.
+			left := GreaterOrEqual(partial[i-1], slices[i])
+			grads[i] = Reshape(Where(left, zero, g), a, 1, b)
+			g = Where(left, g, zero)
+		}
+		grads[0] = Reshape(g, a, 1, b)
+		dm = nil
+		return Concatenate(grads, 1)
+	})
+	rows := Reshape(x, a*s, b) // one Reshape: the backend copies a buffer that has other uses
+	for i := range s {
+		slices = append(slices, everyRow(rows, s, i))
+		if i == 0 {
+			partial = append(partial, slices[0])
 		} else {
-			m = Max(m, slice)
+			partial = append(partial, Max(partial[i-1], slices[i]))
 		}
 	}
-	return m
+	return IdentityWithCustomGradient(partial[s-1], func(_, v *Node) *Node {
+		dm = v
+		return v
+	})
+}
+
+// everyRow returns the rows i, i+s, i+2s, ... of rows ([A*s, B]) as [A, B]
+// (x[:, i, :] of x [A, s, B]), by one GatherSlices of A contiguous runs of B
+// values, which the pure-Go backend copies with memmove: its Slice copies
+// element by element.
+func everyRow(rows *Node, s, i int) *Node {
+	n, b := rows.Shape().Dim(0), rows.Shape().Dim(1)
+	if n > math.MaxInt32 {
+		exceptions.Panicf("conv: %s too large for int32 row indices", rows.Shape())
+	}
+	starts := make([]int32, n/s)
+	for r := range starts {
+		starts[r] = int32(r*s + i)
+	}
+	picked := GatherSlices(rows, []int{0}, Reshape(Const(rows.Graph(), starts), n/s, 1), []int{1}, true)
+	return Reshape(picked, n/s, b)
 }
 
 // GlobalAvgPool averages an NHWC batch over its spatial axes: [N, H, W, C] -> [N, C].

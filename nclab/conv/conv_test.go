@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/compute"
+	"github.com/gomlx/compute/dtypes"
 	_ "github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/compute/shapes"
 	. "github.com/gomlx/gomlx/core/graph"
@@ -249,3 +250,86 @@ func TestGradients(t *testing.T) {
 }
 
 var _ = shapes.Make
+
+// TestPatchGradientWithoutIdentityTranspose checks that the gradient of the
+// patch convolution with respect to its input reaches no Transpose that keeps
+// its operand's shape (GoMLX's Dot gradient ends in one with the identity
+// permutation, a full copy of the patch gradient on the pure-Go backend).
+// Only nodes the gradients depend on count: GoMLX's own, unused gradient
+// nodes stay in the graph.
+func TestPatchGradientWithoutIdentityTranspose(t *testing.T) {
+	g := NewGraph(testBackend(t), "patch_gradient")
+	defer g.Finalize()
+	x := Parameter(g, "x", shapes.Make(dtypes.Float32, 2, 6, 6, 3))
+	k := Parameter(g, "k", shapes.Make(dtypes.Float32, 3, 3, 3, 4))
+	y := Conv2D(x, k, 1, 1)
+	grads := Gradient(ReduceAllSum(Mul(y, y)), x, k)
+	seen := map[*Node]bool{}
+	var visit func(n *Node)
+	visit = func(n *Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if n.Type() == NodeTypeTranspose && n.Inputs()[0].Shape().Equal(n.Shape()) {
+			t.Errorf("gradient reaches an identity Transpose of shape %s", n.Shape())
+		}
+		for _, in := range n.Inputs() {
+			visit(in)
+		}
+	}
+	for _, grad := range grads {
+		visit(grad)
+	}
+}
+
+// TestMaxPool2DGradientMatchesGoMLX compares MaxPool2D's hand-built gradient
+// with GoMLX's differentiation of the same chain of Max over Slices, on
+// inputs with many ties (values drawn from {0, 1, 2}), windows 2 and 3, and
+// a window that does not tile the input.
+func TestMaxPool2DGradientMatchesGoMLX(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	reference := func(x *Node, s int) *Node {
+		n, h, w, c := x.Shape().Dim(0), x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
+		x = Slice(x, AxisRange(), AxisRange(0, h/s*s), AxisRange(0, w/s*s))
+		maxOf := func(x *Node) *Node { // [A, s, B] -> [A, B]
+			var m *Node
+			for i := range s {
+				sl := Reshape(Slice(x, AxisRange(), AxisElem(i)), x.Shape().Dim(0), x.Shape().Dim(2))
+				if m == nil {
+					m = sl
+				} else {
+					m = Max(m, sl)
+				}
+			}
+			return m
+		}
+		rows := maxOf(Reshape(x, n*(h/s), s, w/s*s*c))
+		return Reshape(maxOf(Reshape(rows, n*(h/s)*(w/s), s, c)), n, h/s, w/s, c)
+	}
+	for _, tc := range []struct{ n, h, w, c, s int }{{2, 6, 4, 3, 2}, {1, 7, 9, 2, 3}, {2, 5, 5, 1, 2}} {
+		v := make([]float64, tc.n*tc.h*tc.w*tc.c)
+		for i := range v {
+			v[i] = float64(rng.IntN(3))
+		}
+		x := tensors.FromFlatDataAndDimensions(v, tc.n, tc.h, tc.w, tc.c)
+		run := func(pool func(*Node, int) *Node) []float64 {
+			outs := MustNewExec(b, func(x *Node) []*Node {
+				y := pool(x, tc.s)
+				r := Iota(x.Graph(), y.Shape(), -1) // distinct cotangents per channel
+				return []*Node{y, Gradient(ReduceAllSum(Mul(y, AddScalar(r, 1))), x)[0]}
+			}).MustExec(x)
+			return append(flat(outs[0]), flat(outs[1])...)
+		}
+		got, want := run(MaxPool2D), run(reference)
+		if len(got) != len(want) {
+			t.Fatalf("%+v: %d values, reference %d", tc, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%+v: value or gradient %d: %g, GoMLX's gradient gives %g", tc, i, got[i], want[i])
+			}
+		}
+	}
+}
