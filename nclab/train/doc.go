@@ -9,7 +9,8 @@
 //     wd p, p -= lr v), learning rate cosine-annealed per epoch to lr/1000
 //     ([CosineLR]). GoMLX has no momentum SGD, hence ours.
 //   - [Trainer]: seeded (weights and the per-epoch batch order, data.EpochOrder),
-//     float32; every TrackEvery epochs it measures collapse metrics on the
+//     float32; at the tracked epochs ([Config.Tracks]: the first TrackFirst,
+//     every TrackEvery and the last) it measures collapse metrics on the
 //     training features and multi-label metrics on train and test
 //     ([Trainer.Track]), calls a callback (live plots), appends to log.jsonl and
 //     saves a checkpoint; a resumed run reproduces an uninterrupted one exactly.
@@ -22,7 +23,8 @@
 //     GPU). "quick" is a small CNN (conv 32-64-K, BN, max-pools, global
 //     average pooling) with the frozen ETF head (d = K = 10, "fix_dim") on the
 //     quick M-lab MNIST with the 56x56 canvas average-pooled to 28x28, batch 64,
-//     lr 0.1, weight decay 5e-4, feature penalty 1e-4, 20 epochs: chosen so that
+//     lr 0.1, weight decay 5e-4, feature penalty 1e-4, 20 epochs (tracked at 1 to
+//     5, then every 5): chosen so that
 //     NC1 and the two-label angle ratio fall within a CPU budget of about a minute
 //     a run (the measurements behind the choice: METHOD.md appendix A).
 //   - "figure3" ([PresetArch]): the paper's Figure 3 on CPU, a learned head

@@ -179,6 +179,7 @@ type Schedule struct {
 	WeightDecay    float64 `json:"weight_decay"`
 	FeaturePenalty float64 `json:"feature_penalty"`
 	TrackEvery     int     `json:"track_every"`
+	TrackFirst     int     `json:"track_first,omitempty"` // absent in runs from before it existed: 0
 }
 
 func dataID(s *data.Set) *DataID {
@@ -191,7 +192,7 @@ func dataID(s *data.Set) *DataID {
 func (t *Trainer) settings() *Settings {
 	return &Settings{Model: t.Model.Config, Loss: t.Loss, Seed: t.Seed, Train: *dataID(t.TrainSet), Test: dataID(t.TestSet),
 		Schedule: Schedule{Epochs: t.Epochs, BatchSize: t.BatchSize, LR: t.LR, Momentum: t.Momentum, WeightDecay: t.WeightDecay,
-			FeaturePenalty: t.FeaturePenalty, TrackEvery: t.TrackEvery}}
+			FeaturePenalty: t.FeaturePenalty, TrackEvery: t.TrackEvery, TrackFirst: t.TrackFirst}}
 }
 
 func readSettings(path string) (*Settings, error) {

@@ -5,8 +5,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/gomlx/compute"
 	"github.com/nclab/nclab/data"
@@ -213,12 +215,20 @@ func ReadSweep(dir string, names []string) (rows []SweepRow, failures []SweepFai
 }
 
 // RunSweep trains the named sweep points on the quick M-lab data (data seed
-// 1) into dir/NAME, each as Figure3SweepConfig(name, quickEpochs) says, and
-// reads them back as ReadSweep does. Finished or failed runs already in dir
-// are kept; a run that stops with an error leaves its message in
-// dir/NAME/FAILED and the sweep goes on. before, if not nil, is called with
-// each point about to be trained.
-func RunSweep(backend compute.Backend, names []string, quickEpochs int, dataset, dir string, before func(SweepPoint)) ([]SweepRow, []SweepFailure, error) {
+// 1) into dir/NAME, each as Figure3SweepConfig(name, quickEpochs) says, on up
+// to workers goroutines at once (workers < 1: one per CPU; the runs are
+// independent, as in RunAll, and keep their numbers), and reads them back as
+// ReadSweep does. Finished or failed runs already in dir are kept; a run that
+// stops with an error leaves its message in dir/NAME/FAILED and the sweep goes
+// on. before, if not nil, is called with each point about to be trained, in
+// the sweep's order, one call at a time.
+func RunSweep(backend compute.Backend, names []string, quickEpochs, workers int, dataset, dir string, before func(SweepPoint)) ([]SweepRow, []SweepFailure, error) {
+	type job struct {
+		cfg   Config
+		point SweepPoint
+		run   string
+	}
+	var jobs []job
 	for _, name := range names {
 		cfg, p, err := Figure3SweepConfig(name, quickEpochs)
 		if err != nil {
@@ -231,14 +241,34 @@ func RunSweep(backend compute.Backend, names []string, quickEpochs int, dataset,
 		if _, err := os.Stat(filepath.Join(run, "summary.json")); err == nil {
 			continue
 		}
+		jobs = append(jobs, job{cfg, p, run})
+	}
+	if workers < 1 {
+		workers = runtime.NumCPU()
+	}
+	errs := make([]error, len(jobs)) // only failures to record a failure
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		slots <- struct{}{}
 		if before != nil {
-			before(p)
+			before(j.point)
 		}
-		recipe := data.Recipe{Dataset: dataset, Preset: DataPreset("figure3"), Seed: 1}
-		if _, _, err := TrainInDir(backend, cfg, recipe, run, false, nil); err != nil {
-			if werr := os.WriteFile(filepath.Join(run, failedFile), []byte(err.Error()+"\n"), 0o644); werr != nil {
-				return nil, nil, fmt.Errorf("train: %w (after %v)", werr, err)
+		wg.Add(1)
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			recipe := data.Recipe{Dataset: dataset, Preset: DataPreset("figure3"), Seed: 1}
+			if _, _, err := TrainInDir(backend, j.cfg, recipe, j.run, false, nil); err != nil {
+				if werr := os.WriteFile(filepath.Join(j.run, failedFile), []byte(err.Error()+"\n"), 0o644); werr != nil {
+					errs[i] = fmt.Errorf("train: sweep point %s: %w (after %v)", j.point.Name, werr, err)
+				}
 			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
 		}
 	}
 	rows, failures, _, err := ReadSweep(dir, names)

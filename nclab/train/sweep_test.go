@@ -1,13 +1,17 @@
 package train
 
 import (
+	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/nclab/nclab/data"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -194,5 +198,53 @@ func TestRunMetricsMatchesTracking(t *testing.T) {
 	table := SweepTable([]SweepRow{row})
 	if !strings.Contains(table, "| preset | - | 6 |") {
 		t.Errorf("table:\n%s", table)
+	}
+}
+
+// TestRunSweepParallelMatchesSequential: sweep points trained side by side
+// have the histories and metrics of the same points trained one at a time;
+// before sees every point to train, in order; a failed point already in the
+// folder is kept, not trained again.
+func TestRunSweepParallelMatchesSequential(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains four MLPs on the quick M-lab MNIST")
+	}
+	b := testBackend(t)
+	names := []string{"d10", "wd5e-3", "bn"}
+	sweep := func(workers int) ([]SweepRow, []SweepFailure, []string) {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "bn"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "bn", failedFile), []byte("stopped earlier\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var started []string
+		rows, failures, err := RunSweep(b, names, 1, workers, data.MNIST, dir, func(p SweepPoint) { started = append(started, p.Name) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows, failures, started
+	}
+	seqRows, _, _ := sweep(1)
+	rows, failures, started := sweep(2)
+	if !slices.Equal(started, []string{"d10", "wd5e-3"}) {
+		t.Errorf("before called for %v, want d10 and wd5e-3 (bn failed earlier)", started)
+	}
+	if len(failures) != 1 || failures[0].Point.Name != "bn" || failures[0].Err != "stopped earlier" {
+		t.Errorf("failures %+v, want bn's earlier one", failures)
+	}
+	if len(rows) != 2 || len(seqRows) != 2 {
+		t.Fatalf("%d rows side by side, %d one at a time; want 2", len(rows), len(seqRows))
+	}
+	for i := range rows {
+		a, _ := json.Marshal(rows[i].Summary.History)
+		b, _ := json.Marshal(seqRows[i].Summary.History)
+		ma, _ := json.Marshal(rows[i].Summary.Metrics)
+		mb, _ := json.Marshal(seqRows[i].Summary.Metrics)
+		name := []string{"wd5e-3", "d10"}[i] // ReadSweep's order: the sweep's
+		if rows[i].Point.Name != name || seqRows[i].Point.Name != name || string(a) != string(b) || string(ma) != string(mb) {
+			t.Errorf("%s: side by side %s %s\n%s\none at a time %s %s\n%s", name, rows[i].Point.Name, a, ma, seqRows[i].Point.Name, b, mb)
+		}
 	}
 }

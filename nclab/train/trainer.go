@@ -31,7 +31,8 @@ type Config struct {
 	WeightDecay    float64 // on every trainable parameter (default 5e-4; negative: none)
 	FeaturePenalty float64 // lambda_h: adds lambda_h * sum over the batch of ||h_i||^2 (METHOD.md §2; default 0)
 	TrackEvery     int     // track (metrics, log, checkpoint) every this many epochs, and at the last (default 1)
-	EvalBatchSize  int     // batch size of feature extraction (default 256)
+	TrackFirst     int     // also track each of the first TrackFirst epochs, where the metrics fall fastest (default 0: none)
+	EvalBatchSize  int     // batch size of feature extraction (default 64; the outputs do not depend on it)
 	Seed           int64   // seeds the weights and the batch order
 
 	// OutDir, when set, receives the run directory: log.jsonl, checkpoint/ and,
@@ -67,9 +68,28 @@ func (c Config) Defaults() Config {
 		c.TrackEvery = 1
 	}
 	if c.EvalBatchSize == 0 {
-		c.EvalBatchSize = 256
+		c.EvalBatchSize = 64
 	}
 	return c
+}
+
+// Tracks says whether epoch (1-based) is tracked: one of the first
+// TrackFirst, a multiple of TrackEvery, or the last (zero fields taking
+// their defaults).
+func (c Config) Tracks(epoch int) bool {
+	c = c.Defaults()
+	return epoch <= c.TrackFirst || epoch%c.TrackEvery == 0 || epoch == c.Epochs
+}
+
+// TrackedEpochs lists the epochs (1-based) Tracks says are tracked.
+func (c Config) TrackedEpochs() []int {
+	var epochs []int
+	for e := 1; e <= c.Epochs; e++ {
+		if c.Tracks(e) {
+			epochs = append(epochs, e)
+		}
+	}
+	return epochs
 }
 
 // Trainer trains one model on one training set, tracking collapse and
@@ -119,6 +139,9 @@ func New(backend compute.Backend, cfg Config, trainSet, testSet *data.Set) (*Tra
 	}
 	if cfg.BatchSize < 2 || cfg.EvalBatchSize < 1 || cfg.TrackEvery < 1 {
 		return nil, fmt.Errorf("train: batch size %d (want >= 2, batch norm needs two samples), eval batch %d, track every %d epochs", cfg.BatchSize, cfg.EvalBatchSize, cfg.TrackEvery)
+	}
+	if cfg.TrackFirst < 0 {
+		return nil, fmt.Errorf("train: track the first %d epochs, want >= 0", cfg.TrackFirst)
 	}
 	if !(cfg.LR > 0) || cfg.FeaturePenalty < 0 || math.IsInf(cfg.LR, 0) {
 		return nil, fmt.Errorf("train: learning rate %g must be > 0 and feature penalty %g >= 0", cfg.LR, cfg.FeaturePenalty)
@@ -252,7 +275,7 @@ func (t *Trainer) RunUntil(until int, onTrack func(Record)) error {
 			batches++
 		}
 		t.startEpoch = epoch + 1
-		if (epoch+1)%t.TrackEvery == 0 || epoch+1 == t.Epochs {
+		if t.Tracks(epoch + 1) {
 			rec := Record{Epoch: epoch + 1, Loss: sum / float64(batches), LR: lr, Seconds: time.Since(t.clock).Seconds()}
 			tracked, err := t.Track()
 			if err != nil {

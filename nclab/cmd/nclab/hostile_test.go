@@ -67,6 +67,7 @@ func TestHostileFlags(t *testing.T) {
 		{"train batch 0", []string{"train", "--batch", "0"}, 2, "--batch 0: want 2 to 65536"},
 		{"train batch 1", []string{"train", "--batch", "1"}, 2, "--batch 1: want 2 to 65536"},
 		{"train track-every 0", []string{"train", "--track-every", "0"}, 2, "--track-every 0"},
+		{"train track-first -1", []string{"train", "--track-first", "-1"}, 2, "--track-first -1: want 0 to 1000000"},
 		{"train feature-dim 0", []string{"train", "--feature-dim", "0"}, 2, "--feature-dim 0"},
 		{"train hidden 0", []string{"train", "--hidden", "0"}, 2, "--hidden 0"},
 		{"train input-pool 0", []string{"train", "--input-pool", "0"}, 2, "--input-pool 0"},

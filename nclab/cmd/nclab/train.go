@@ -32,7 +32,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
 	var recipe data.Recipe
 	var preset, arch, head, lossName, out string
-	var epochs, batch, trackEvery, featureDim int
+	var epochs, batch, trackEvery, trackFirst, featureDim int
 	var lr, wd, penalty float64
 	var seed int64
 	var asJSON, resume, allowSchedule, quiet bool
@@ -47,6 +47,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.IntVar(&epochs, "epochs", 0, "epochs, >= 1 (default: the preset's)")
 	fs.IntVar(&batch, "batch", 0, "batch size, >= 2 (default: the preset's)")
 	fs.IntVar(&trackEvery, "track-every", 0, "track metrics, log and checkpoint every N >= 1 epochs (default: the preset's)")
+	fs.IntVar(&trackFirst, "track-first", 0, "also track each of the first N >= 0 epochs (default: the preset's)")
 	fs.IntVar(&featureDim, "feature-dim", 0, "feature dimension d >= 1 (default: the architecture's; K with --head etf)")
 	fs.Float64Var(&lr, "lr", 0, "initial learning rate > 0, cosine-annealed to lr/1000 (default: the preset's)")
 	fs.Float64Var(&wd, "wd", 0, "weight decay >= 0; 0: none (default: the preset's)")
@@ -116,6 +117,7 @@ func runTrain(args []string, stdout io.Writer) error {
 		{"epochs", epochs, 1, 1_000_000, &cfg.Epochs},
 		{"batch", batch, 2, 1 << 16, &cfg.BatchSize},
 		{"track-every", trackEvery, 1, 1_000_000, &cfg.TrackEvery},
+		{"track-first", trackFirst, 0, 1_000_000, &cfg.TrackFirst},
 		{"feature-dim", featureDim, 1, maxWidth, &cfg.Model.FeatureDim},
 		{"hidden", hidden, 1, maxWidth, &cfg.Model.Hidden},
 		{"input-pool", inputPool, 1, 64, &cfg.Model.InputPool},
