@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Checks an executed GoNB notebook for failed cells that nbconvert may report as fine.
 
-Usage: nbcheck.py EXECUTED.ipynb           exit 1 and name each failed cell
+Usage: nbcheck.py EXECUTED.ipynb           exit 1 and name each failed cell (exit 3 when
+                                            every failure is a missing plot)
        nbcheck.py --selftest EXECUTED.ipynb exit 0 only if exactly the cells whose first
                                             line contains "expect: fail" are flagged
 
@@ -10,7 +11,10 @@ notebooks/tools/testdata/failures.md):
   - it has an "error" output (compile errors, a Go program's panic or os.Exit);
   - its stderr says "exit status N" (a failing `!cmd` or `!*cmd` leaves only that line,
     and nbconvert counts the cell as fine), or holds "panic:" or "fatal error:";
-  - it never ran (no execution_count), e.g. the kernel died before it.
+  - it never ran (no execution_count), e.g. the kernel died before it;
+  - it calls gonbui.DisplayPng but no image/png came out (GoNB has been seen to drop a
+    plot while the cell still counted as fine), unless its output says it skipped
+    ("skipped", as a missing optional dataset's cell prints).
 """
 import json
 import re
@@ -22,6 +26,9 @@ FAILURE_LINES = [
     re.compile(r"^fatal error: "),
     re.compile(r"^ERROR: "),
 ]
+
+
+NO_IMAGE = "no image: the cell calls gonbui.DisplayPng but shows no plot"
 
 
 def _text(value):
@@ -41,6 +48,12 @@ def cell_failure(cell):
             for line in _text(out.get("text")).splitlines():
                 if any(p.search(line) for p in FAILURE_LINES):
                     return f"stderr: {line.strip()}"
+    outputs = cell.get("outputs", [])
+    if "gonbui.DisplayPng(" in _text(cell.get("source")):
+        has_image = any("image/png" in out.get("data", {}) for out in outputs)
+        skipped = any("skipped" in _text(out.get("text")) for out in outputs if out.get("output_type") == "stream")
+        if not has_image and not skipped:
+            return NO_IMAGE
     return None
 
 
@@ -64,7 +77,7 @@ def main(argv):
         raise SystemExit(__doc__)
     with open(argv[0], encoding="utf-8") as f:
         nb = json.load(f)
-    bad = 0
+    bad = plots_only = 0
     for n, first, reason in failures(nb):
         if selftest:
             expected = "expect: fail" in first
@@ -74,7 +87,10 @@ def main(argv):
                       f"{'a failure' if expected else 'success'}, got {reason or 'success'}")
         elif reason:
             bad += 1
+            plots_only += reason == NO_IMAGE
             print(f"{argv[0]}: code cell {n} ({first[:60]!r}) failed: {reason}")
+    if bad and bad == plots_only and not selftest:
+        return 3
     return 1 if bad else 0
 
 

@@ -8,6 +8,7 @@ index and the code-free HTML (jupyter nbconvert --no-input, which must be instal
 """
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -45,6 +46,44 @@ def executed(fail=True, skip=True):
 
 def expected_failures(nb):
     return [n for n, first, _ in nbcheck.failures(nb) if "expect: fail" in first]
+
+
+class PlotCheckTest(unittest.TestCase):
+    """A cell that calls gonbui.DisplayPng must show an image, unless it says it skipped."""
+
+    def cell(self, *outputs):
+        return {"cell_type": "code", "execution_count": 1, "outputs": list(outputs),
+                "source": ["%%\n", "gonbui.DisplayPng(must.M1(plots.GridPNG(grid, 12, 4)))\n"]}
+
+    def test_missing_plot_fails(self):
+        reason = nbcheck.cell_failure(self.cell({"output_type": "stream", "name": "stdout", "text": "NC1 0.1\n"}))
+        self.assertIsNotNone(reason)
+        self.assertIn("no image", reason)
+
+    def test_plot_shown_passes(self):
+        png = {"output_type": "display_data", "data": {"image/png": "iVBORw0KGgo="}, "metadata": {}}
+        self.assertIsNone(nbcheck.cell_failure(self.cell(png)))
+
+    def test_skipped_cell_passes(self):
+        skip = {"output_type": "stream", "name": "stdout", "text": "SVHN section skipped: data: SVHN not found\n"}
+        self.assertIsNone(nbcheck.cell_failure(self.cell(skip)))
+
+    def test_exit_code_says_when_only_plots_are_missing(self):
+        error = {"cell_type": "code", "execution_count": 2, "source": ["%%\n"],
+                 "outputs": [{"output_type": "error", "ename": "ERROR", "evalue": "panic", "traceback": []}]}
+        missing = self.cell({"output_type": "stream", "name": "stdout", "text": "NC1 0.1\n"})
+        for cells, want in [([missing], 3), ([missing, error], 1), ([error], 1), ([], 0)]:
+            path = os.path.join(tempfile.mkdtemp(prefix="nclab-nbcheck."), "nb.ipynb")
+            with open(path, "w", encoding="utf-8") as f:
+                json.dump({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, f)
+            with contextlib.redirect_stdout(io.StringIO()):
+                self.assertEqual(nbcheck.main([path]), want, f"{len(cells)} cells")
+            shutil.rmtree(os.path.dirname(path))
+
+    def test_cell_without_plot_call_needs_no_image(self):
+        cell = self.cell({"output_type": "stream", "name": "stdout", "text": "ok\n"})
+        cell["source"] = ["fmt.Println(\"ok\")\n"]
+        self.assertIsNone(nbcheck.cell_failure(cell))
 
 
 class ReportTest(unittest.TestCase):
