@@ -20,28 +20,17 @@ const BackendEnv = compute.ConfigEnvVar
 var xlaNames = []string{"xla", "stablehlo", "hlo", "shlo"}
 
 // NewBackend returns the compute backend for GoMLX graphs: the pure-Go backend when
-// GOMLX_BACKEND is unset or empty (as DefaultBackend), otherwise the backend it names
-// (see the package documentation). Asking for XLA in a binary built without the xla tag, or without
+// GOMLX_BACKEND is unset or empty, otherwise the backend it names (see the package
+// documentation). Asking for XLA in a binary built without the xla tag, or without
 // a PJRT plugin on disk, is an error that says how to fix it.
 func NewBackend() (compute.Backend, error) {
 	return newBackend(os.Getenv(BackendEnv))
 }
 
-// DefaultBackend is the backend configuration NewBackend uses when GOMLX_BACKEND is
-// unset: the pure-Go backend running a graph's ops one at a time. By default (v0.1.14)
-// that backend keeps idle op executors in its worker pool, so a large matmul's
-// Saturate finds a single free worker and runs on one core. With ops_sequential it
-// fans out over every core. Measured on 2 cores (AMD EPYC, Zen 4; load 1.2-1.4): a
-// 1024^3 float32 matmul went from 78 to 133 GFLOP/s (1.1 to 1.8 cores busy), and the
-// training steps of bench/train.sh from 22.1 to 15.8 ms (MLP), 561 to 413 ms (small
-// CNN) and 6.09 to 4.42 s (ResNet18). Setting GOMLX_BACKEND=go gives the backend's own
-// default.
-const DefaultBackend = "go:ops_sequential"
-
 func newBackend(config string) (compute.Backend, error) {
 	config = strings.TrimSpace(config)
 	if config == "" {
-		config = DefaultBackend
+		config = "go"
 	}
 	name, options, _ := strings.Cut(config, ":")
 	switch name {

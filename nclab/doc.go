@@ -49,8 +49,7 @@
 //
 // # Backends
 //
-// NewBackend returns GoMLX's pure-Go backend (DefaultBackend, "go:ops_sequential",
-// whose large matmuls use every core) unless the environment variable
+// NewBackend returns GoMLX's pure-Go backend ("go") unless the environment variable
 // GOMLX_BACKEND names another one, for example "go:parallelism=-1", "xla:cpu" or
 // "xla:cuda" ("cpu" and "cuda" alone are read as "xla:cpu" and "xla:cuda").
 //
