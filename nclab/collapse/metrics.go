@@ -268,7 +268,7 @@ func variability(means *mat.Dense, muG, weights []float64, n int, within func(v 
 	return variabilityByEigen(centred, sym, n, within, rtol, floor, opts)
 }
 
-// variabilityByEigen is variability from the eigenvectors of the Gram matrix g of the
+// variabilityByEigen is variability from the eigenvectors of sym, the Gram matrix of the
 // centred means (r x r when r <= d, else d x d).
 func variabilityByEigen(centred *mat.Dense, sym *mat.SymDense, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
 	r, d := centred.Dims()
