@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -46,11 +47,41 @@ func newBackend(config string) (compute.Backend, error) {
 		return nil, fmt.Errorf("nclab: %s=%q names an unknown backend %q (compiled in: %s)",
 			BackendEnv, config, name, strings.Join(sortedBackends(), ", "))
 	}
+	if name == "go" {
+		options = goOptions(options, runtime.GOMAXPROCS(0))
+	}
 	b, err := compute.NewWithConfig(name + prefixColon(options))
 	if err != nil {
 		return nil, fmt.Errorf("nclab: creating backend %q: %w", config, err)
 	}
 	return b, nil
+}
+
+// goOptions adds num_executors=min(procs, 8) to the pure-Go backend's options unless
+// they already set num_executors, parallelism or an ops_* execution mode.
+//
+// Why: compute v0.1.14 starts each graph execution with up to 8 op executors (its
+// DefaultNumExecutors), capped at the worker pool's size, 2 x GOMAXPROCS. The idle
+// executors hold pool slots for the whole execution, so on a 2-core machine three of
+// the four slots are taken and a large matmul, which fans out only over free slots,
+// runs on one core. With one executor per core the matmul gets the rest of the pool
+// while independent ops still run side by side. Measured on 2 cores (Zen 4, quiet):
+// 1024^3 float32 matmul 101 -> 180 GFLOP/s; training steps MLP 20.5 -> 15.7 ms,
+// small CNN 574 -> 410 ms, ResNet18 6.15 -> 3.40 s; UFM float32 step 3.91 -> 2.82 ms
+// (nclab/METHOD.md, appendix B). Machines with 8 or more cores keep the default.
+func goOptions(options string, procs int) string {
+	for _, part := range strings.Split(options, ",") {
+		key, _, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch key {
+		case "num_executors", "parallelism", "ops_sequential", "ops_parallel":
+			return options
+		}
+	}
+	executors := fmt.Sprintf("num_executors=%d", max(1, min(procs, 8)))
+	if strings.TrimSpace(options) == "" {
+		return executors
+	}
+	return options + "," + executors
 }
 
 func prefixColon(options string) string {

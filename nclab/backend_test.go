@@ -43,6 +43,34 @@ func TestNewBackendHonoursGoOptions(t *testing.T) {
 	}
 }
 
+func TestGoOptions(t *testing.T) {
+	for _, c := range []struct {
+		options string
+		procs   int
+		want    string
+	}{
+		{"", 2, "num_executors=2"},
+		{"", 1, "num_executors=1"},
+		{"", 64, "num_executors=8"},
+		{"dependency_order", 4, "dependency_order,num_executors=4"},
+		{"num_executors=3", 2, "num_executors=3"},
+		{"parallelism=-1", 2, "parallelism=-1"},
+		{"dependency_order, ops_sequential", 2, "dependency_order, ops_sequential"},
+		{"ops_parallel", 2, "ops_parallel"},
+	} {
+		if got := goOptions(c.options, c.procs); got != c.want {
+			t.Errorf("goOptions(%q, %d) = %q, want %q", c.options, c.procs, got, c.want)
+		}
+	}
+	// The options it adds are ones the backend accepts.
+	t.Setenv(BackendEnv, "go:dependency_order")
+	b, err := NewBackend()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Finalize()
+}
+
 func TestNewBackendUnknownName(t *testing.T) {
 	// compute.NewWithConfig panics on an unknown name; we must return an error.
 	t.Setenv(BackendEnv, "tpu-of-dreams")
