@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/nclab/nclab/nclab/etf"
@@ -448,7 +449,7 @@ func TestResultMidStream(t *testing.T) {
 // energy 1.
 func TestSubspaceSplitClosedForm(t *testing.T) {
 	f := loadFixtures(t)["subspace"]
-	sp := newRowSpace(f.w, nil)
+	sp := newRowSpace(f.w, outerOf(f.w), nil)
 	inRow, inNull := sp.splitRows(f.features, nil)
 	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
 	if err != nil {
@@ -479,7 +480,7 @@ func TestSubspaceSplitClosedForm(t *testing.T) {
 // angles between rounding errors.
 func TestSubspaceSplitNullAnglesUndefined(t *testing.T) {
 	f := loadFixtures(t)["subspace"]
-	inRow, inNull := newRowSpace(f.w, nil).splitRows(f.features, nil)
+	inRow, inNull := newRowSpace(f.w, outerOf(f.w), nil).splitRows(f.features, nil)
 	met, err := Compute(f.k, inRow, f.sets, f.w, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -636,7 +637,7 @@ func TestMatMulOption(t *testing.T) {
 			w.Set(i, j, means[i*d+j]+0.8*rng.NormFloat64())
 		}
 	}
-	calls := 0
+	var calls atomic.Int64
 	naive := naiveMatMul[float32](&calls)
 	features := mat.NewDense(len(sets), d, rows)
 	exact, err := Compute(k, features, sets, w, nil, nil)
@@ -647,7 +648,7 @@ func TestMatMulOption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls == 0 {
+	if calls.Load() == 0 {
 		t.Fatal("MatMul never called")
 	}
 	for name, pair := range map[string][2]float64{"NC1": {exact.NC1, fast.NC1}, "NC1Row": {exact.NC1Row, fast.NC1Row},
@@ -679,28 +680,29 @@ func TestMul64Option(t *testing.T) {
 			raw[i] = rng.NormFloat64()
 		}
 	}
-	calls := 0
+	var calls atomic.Int64
 	naive := naiveMatMul[float64](&calls)
 	var want, got, fallback, small mat.Dense
 	want.Mul(a, b.T())
 	(&Options{MatMul64: naive}).mul(&got, a, b.T())
-	if calls != 1 || !mat.EqualApprox(&got, &want, 1e-12) {
-		t.Errorf("MatMul64 called %d times (want 1); agrees with gonum: %v", calls, mat.EqualApprox(&got, &want, 1e-12))
+	if calls.Load() != 1 || !mat.EqualApprox(&got, &want, 1e-12) {
+		t.Errorf("MatMul64 called %d times (want 1); agrees with gonum: %v", calls.Load(), mat.EqualApprox(&got, &want, 1e-12))
 	}
 	(&Options{MatMul64: func([]float64, int, int, []float64, int, []float64) error { return errors.New("device lost") }}).mul(&fallback, a, b.T())
 	if !mat.Equal(&fallback, &want) {
 		t.Error("a failing MatMul64 did not fall back to gonum")
 	}
 	(&Options{MatMul64: naive}).mul(&small, a.Slice(0, 10, 0, d), b.T())
-	if calls != 1 || !mat.EqualApprox(&small, want.Slice(0, 10, 0, q), 1e-12) {
-		t.Errorf("small product: MatMul64 calls %d, want still 1", calls)
+	if calls.Load() != 1 || !mat.EqualApprox(&small, want.Slice(0, 10, 0, q), 1e-12) {
+		t.Errorf("small product: MatMul64 calls %d, want still 1", calls.Load())
 	}
 }
 
-// naiveMatMul is Options.MatMul (or MatMul64) as a plain loop that counts its calls.
-func naiveMatMul[T float32 | float64](calls *int) func(x []T, rows, d int, v []T, q int, out []T) error {
+// naiveMatMul is Options.MatMul (or MatMul64) as a plain loop that counts its calls
+// (which may come from several goroutines at once).
+func naiveMatMul[T float32 | float64](calls *atomic.Int64) func(x []T, rows, d int, v []T, q int, out []T) error {
 	return func(x []T, rows, d int, v []T, q int, out []T) error {
-		*calls++
+		calls.Add(1)
 		for i := range rows {
 			for j := range q {
 				var s T

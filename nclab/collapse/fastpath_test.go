@@ -121,7 +121,7 @@ func TestVariabilityByInverse(t *testing.T) {
 			if fast != tc.wantFast {
 				t.Errorf("inverse way taken = %v, want %v", fast, tc.wantFast)
 			}
-			nc, lmax := variability(means, muG, w, n, within, DefaultPinvRTol, floor, nil)
+			nc, lmax := variability(means, muG, nil, w, n, within, DefaultPinvRTol, floor, nil)
 			if math.Abs(nc-wantNC) > 1e-10*math.Abs(wantNC) && !(math.IsNaN(nc) && math.IsNaN(wantNC)) || math.Abs(lmax-wantMax) > 1e-12*wantMax {
 				t.Errorf("variability: nc %.15g, lambda_max %.15g; by eigenvectors %.15g, %.15g", nc, lmax, wantNC, wantMax)
 			}
@@ -163,7 +163,7 @@ func TestRowSpaceByCholesky(t *testing.T) {
 			k, d := tc.w.Dims()
 			var svd mat.SVD
 			svd.Factorize(tc.w, mat.SVDThinV)
-			sp, fast := rowSpaceByCholesky(tc.w, nil)
+			sp, fast := rowSpaceByCholesky(tc.w, outerOf(tc.w), nil)
 			if k > d {
 				fast = false // newRowSpace does not try it
 			}
@@ -197,7 +197,7 @@ func newRowSpaceSVD(w *mat.Dense) rowSpace {
 	k, d := w.Dims()
 	tall := mat.NewDense(k+d, d, nil) // W with d zero rows below: the same row space, K > d
 	tall.Slice(0, k, 0, d).(*mat.Dense).Copy(w)
-	return newRowSpace(tall, nil)
+	return newRowSpace(tall, outerOf(tall), nil)
 }
 
 // etfRows is a K x d simplex ETF (its rows sum to zero).
@@ -207,4 +207,11 @@ func etfRows(t *testing.T, k, d int) *mat.Dense {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// outerOf is a a^T.
+func outerOf(a *mat.Dense) *mat.Dense {
+	var g mat.Dense
+	g.Mul(a, a.T())
+	return &g
 }

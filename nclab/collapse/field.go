@@ -10,12 +10,14 @@ import (
 // fieldMetrics fills CDNV, NC2Uniformity and NC3UniformityCV (METHOD.md §5, "Field
 // metrics") from the class means mu_k, their per-class spreads, the mean muG of the
 // multiplicity-1 features and W (or nil). Pairwise terms come from the K x K Gram
-// matrix of the centred means, one row at a time: nothing K^2 x d is formed.
-func (met *Metrics) fieldMetrics(singles []*setStats, muG []float64, w *mat.Dense) {
+// matrix of the centred means (gram, or computed when nil), one row at a time: nothing
+// K^2 x d is formed.
+func (met *Metrics) fieldMetrics(singles []*setStats, muG []float64, gram, w *mat.Dense) {
 	k, _ := met.ClassMeans.Dims()
 	centred := centredRows(met.ClassMeans, muG)
-	var gram mat.Dense
-	met.opts.mul(&gram, centred, centred.T())
+	if gram == nil {
+		gram = met.opts.outer(centred)
+	}
 
 	// sigma_k^2 = mean over class k of ||h - mu_k||^2.
 	sigma2 := make([]float64, k)

@@ -3,6 +3,7 @@ package collapse
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -246,4 +247,69 @@ func TestAccumulateRescans(t *testing.T) {
 	if len(wantJSON) < 10 || n < 20 {
 		t.Fatalf("only %d keys over %d samples", len(wantJSON), n)
 	}
+}
+
+// TestAgreementScan: ComputeSource's NCCAgreement, after the one-scan way and after the
+// projection way, equals CountAgreement over the whole data set, for every fixture with
+// a classifier; the bias and a 2^-600 feature scale (a rescaled run) are covered too.
+func TestAgreementScan(t *testing.T) {
+	ways := map[bool]int{}
+	cases := loadFixtures(t)
+	cases["wide"] = wideCase(3, 40, 30) // d/2 > 3(K-1): the projection way
+	for name, f := range cases {
+		if f.w == nil {
+			continue
+		}
+		n, d := f.features.Dims()
+		for _, factor := range []float64{1, 0x1p-600} {
+			var rows mat.Dense
+			rows.Scale(factor, f.features)
+			var b []float64
+			if f.b != nil {
+				b = scaled(mat.NewVecDense(len(f.b), f.b), factor).RawMatrix().Data
+			}
+			w := scaled(f.w, 1)
+			src := batches{rows: rows.RawMatrix().Data, sets: f.sets, d: d, sizes: []int{3, 5}}
+			met, err := ComputeSource(f.k, d, src, w, b, nil)
+			if err != nil {
+				t.Fatalf("%s x %g: %v", name, factor, err)
+			}
+			agree, total, err := met.CountAgreement(rows.RawMatrix().Data, f.sets, w, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := float64(agree) / float64(total); met.NCCAgreement != want || total == 0 || total > n {
+				t.Errorf("%s x %g: NCCAgreement %v, CountAgreement %d/%d", name, factor, met.NCCAgreement, agree, total)
+			}
+			ways[scatterIsCheaper(f.k, d, true)]++
+		}
+	}
+	if ways[true] == 0 || ways[false] == 0 {
+		t.Fatalf("fixtures cover the one-scan way %d times and the projection way %d times, want both", ways[true], ways[false])
+	}
+}
+
+// wideCase is K classes of perClass noisy samples around random means in d dimensions,
+// with a classifier near the means and a bias.
+func wideCase(k, d, perClass int) *fixture {
+	rng := rand.New(rand.NewPCG(3, 5))
+	means := mat.NewDense(k, d, nil)
+	w := mat.NewDense(k, d, nil)
+	for i := range k {
+		for j := range d {
+			means.Set(i, j, rng.NormFloat64())
+			w.Set(i, j, means.At(i, j)+0.8*rng.NormFloat64())
+		}
+	}
+	f := &fixture{k: k, w: w, b: make([]float64, k), features: mat.NewDense(k*perClass, d, nil)}
+	for i := range k * perClass {
+		for j := range d {
+			f.features.Set(i, j, means.At(i%k, j)+1.5*rng.NormFloat64())
+		}
+		f.sets = append(f.sets, labelset.Set{i % k})
+	}
+	for i := range f.b {
+		f.b[i] = 0.1 * rng.NormFloat64()
+	}
+	return f
 }

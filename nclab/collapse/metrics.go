@@ -104,10 +104,15 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	rtol := opts.rtol()
 	// W's row space (for the subspace split) needs nothing else: it is found while the
 	// other metrics are computed.
+	var gramOfW chan *mat.Dense
 	var rowSpaceOfW chan rowSpace
 	if w != nil {
-		rowSpaceOfW = make(chan rowSpace, 1)
-		go func() { rowSpaceOfW <- newRowSpace(w, opts) }()
+		gramOfW, rowSpaceOfW = make(chan *mat.Dense, 1), make(chan rowSpace, 1)
+		go func() {
+			g := opts.outer(w) // W W^T, for NC2 too
+			gramOfW <- g
+			rowSpaceOfW <- newRowSpace(w, g, opts)
+		}()
 	}
 
 	// Set means, all multiplicities, in labelset order.
@@ -158,16 +163,20 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 	}
 	met.GlobalMean = muG
 
+	// The K x K Gram matrix of the centred class means serves the field metrics, NC1
+	// and NC2.
+	centred := centredRows(met.ClassMeans, muG)
+	gram := met.opts.outer(centred)
 	if opts.referenceCode() {
 		paperG := slices.Clone(muG)
 		floats.Scale(float64(n)/float64(n1), paperG)
-		met.fieldMetrics(singles, paperG, w)
+		met.fieldMetrics(singles, paperG, nil, w)
 	} else {
-		met.fieldMetrics(singles, muG, w)
+		met.fieldMetrics(singles, muG, gram, w)
 	}
 
 	// NC1 and NC_m.
-	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, met.classCounts, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0, opts)
+	met.NC1, met.lambdaMax = variability(met.ClassMeans, muG, gram, met.classCounts, n1, func(v *mat.Dense) []float64 { return within(1, v) }, rtol, 0, opts)
 	met.NCm[1] = met.NC1
 	for _, m := range table.multiplicities() {
 		if m == 1 {
@@ -189,18 +198,17 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		}
 		nm := met.NByMultiplicity[m]
 		floats.Scale(1/float64(nm), muGm)
-		met.NCm[m], _ = variability(means, muGm, counts, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0, opts)
+		met.NCm[m], _ = variability(means, muGm, nil, counts, nm, func(v *mat.Dense) []float64 { return within(m, v) }, rtol, 0, opts)
 	}
 
 	// NC2 and NC3 (METHOD.md §5).
-	centred := centredRows(met.ClassMeans, muG)
 	if opts.referenceCode() {
 		met.NC2H = etf.GramDistance(met.opts.outer(met.ClassMeans))
 	} else {
-		met.NC2H = etf.GramDistance(met.opts.outer(centred))
+		met.NC2H = etf.GramDistance(gram)
 	}
 	if w != nil {
-		met.NC2W = etf.GramDistance(met.opts.outer(w))
+		met.NC2W = etf.GramDistance(<-gramOfW)
 		var wm mat.Dense
 		met.opts.mul(&wm, w, centred.T())
 		met.NC3 = etf.GramDistance(&wm)
@@ -242,24 +250,26 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 
 // variability is tr(Sigma_W pinv(Sigma_B))/r for r classes (or label sets) with the
 // given means (r x d), sample counts weights and global mean muG over n samples (products
-// through opts); within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues of Sigma_B
+// through opts); gram is the r x r Gram matrix of the centred means when the caller has
+// it, else nil; within(v) gives sum_i ((h_i - mu_{S_i}) . v_j)^2. Eigenvalues of Sigma_B
 // at or below rtol times the largest, or at or below floor, count as zero; the largest
 // eigenvalue is returned too. It works on the r x r or d x d Gram matrix of the centred
 // means M_c, whichever is smaller: by inverse when that is exact (variabilityByInverse),
 // else by its eigenvectors.
-func variability(means *mat.Dense, muG, weights []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
+func variability(means *mat.Dense, muG []float64, gram *mat.Dense, weights []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64) {
 	r, d := means.Dims()
 	centred := centredRows(means, muG)
 	// Sigma_B = M_c^T M_c / r: its eigenvalues are s_j^2 / r for the eigenvalues s_j^2 of
 	// M_c M_c^T (r x r) or of M_c^T M_c (d x d), whichever is smaller.
 	wide := r <= d
-	var gram mat.Dense
-	if wide {
-		opts.mul(&gram, centred, centred.T())
-	} else {
-		opts.mul(&gram, centred.T(), centred)
+	switch {
+	case !wide:
+		gram = new(mat.Dense)
+		opts.mul(gram, centred.T(), centred)
+	case gram == nil:
+		gram = opts.outer(centred)
 	}
-	sym := symmetrised(&gram)
+	sym := symmetrised(gram)
 	if wide {
 		if nc, lambdaMax, ok := variabilityByInverse(centred, sym, weights, n, within, rtol, floor, opts); ok {
 			return nc, lambdaMax

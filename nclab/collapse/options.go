@@ -27,6 +27,7 @@ type Options struct {
 	// deviations from a per-set shift, summed in float64), the within-class projections
 	// and the NCCAgreement scores (near-ties re-checked in float64). nclab collapse sets
 	// it to GoMLX's SIMD matmul; nil means gonum's float64 Gemm and Syrk everywhere.
+	// MatMul and MatMul64 may be called from several goroutines at once.
 	MatMul func(x []float32, rows, d int, v []float32, q int, out []float32) error
 	// MatMul64 is MatMul in float64, for the large dense products that follow the scans
 	// (the d x d scatter times the between-class directions, the projections on W's row

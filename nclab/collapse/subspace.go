@@ -22,11 +22,11 @@ const negligible = 1e-10
 // newRowSpace takes the right singular vectors of W whose singular values exceed
 // s_max * max(K, d) * eps, the rank tolerance of NumPy's np.linalg.matrix_rank; when W
 // has K <= d rows and is far from rank-deficient, rowSpaceByCholesky's basis of the same
-// space instead (products through opts).
-func newRowSpace(w *mat.Dense, opts *Options) rowSpace {
+// space instead (products through opts); gram is W W^T.
+func newRowSpace(w, gram *mat.Dense, opts *Options) rowSpace {
 	k, d := w.Dims()
 	if k <= d {
-		if sp, ok := rowSpaceByCholesky(w, opts); ok {
+		if sp, ok := rowSpaceByCholesky(w, gram, opts); ok {
 			return sp
 		}
 	}
@@ -60,10 +60,10 @@ const fullRankCond = 1e-8
 // rounding for condition numbers up to about 1e8. It costs two K x K x d products and
 // two K x K factorisations, against the thin SVD's bidiagonalisation and QR sweeps
 // (several times slower at K = 1,000, d = 2,048). ok is false when the eigenvalues of
-// W W^T (without eigenvectors) show W may not have full rank.
-func rowSpaceByCholesky(w *mat.Dense, opts *Options) (sp rowSpace, ok bool) {
+// W W^T (gram; without eigenvectors) show W may not have full rank.
+func rowSpaceByCholesky(w, gram *mat.Dense, opts *Options) (sp rowSpace, ok bool) {
 	k, d := w.Dims()
-	g := symmetrised(opts.outer(w))
+	g := symmetrised(gram)
 	var eig mat.EigenSym
 	if !eig.Factorize(g, false) {
 		return sp, false
@@ -145,7 +145,7 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, sp rowSpac
 	rowG, _ := sp.split(met.GlobalMean)
 	// Directions of P Sigma_B P below rtol times the largest eigenvalue of the full-space
 	// Sigma_B are rounding noise of the projection, as in pinv.
-	met.NC1Row, _ = variability(rowClass, rowG, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
+	met.NC1Row, _ = variability(rowClass, rowG, nil, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
 		return within(1, sp.projectColumns(v, &met.opts))
 	}, rtol, rtol*met.lambdaMax, &met.opts)
 	// Angles between projected means that are rounding noise are undefined.
@@ -153,8 +153,12 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, sp rowSpac
 	rowDegenerate := mat.Norm(rowClass, 2) <= negligible*fullNorm
 	nullDegenerate := mat.Norm(nullClass, 2) <= negligible*fullNorm
 
-	// Every set mean projected at once: SetMeans holds them in labelset order.
-	rowSets, nullSets := sp.splitRows(met.SetMeans, &met.opts)
+	// Every set mean projected at once: SetMeans holds them in labelset order (for
+	// single-label data, the class means themselves).
+	rowSets, nullSets := rowClass, nullClass
+	if !mat.Equal(met.SetMeans, met.ClassMeans) {
+		rowSets, nullSets = sp.splitRows(met.SetMeans, &met.opts)
+	}
 	index := map[string]int{}
 	for i, s := range met.Sets {
 		index[s.Key()] = i

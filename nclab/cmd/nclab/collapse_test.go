@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/nclab/nclab/nclab/npyfile"
@@ -265,36 +267,68 @@ func TestCollapseStreamsLargeFiles(t *testing.T) {
 	}
 }
 
-// TestCollapseMatMul: the GoMLX float32 product agrees with gonum's float64 one.
+// TestCollapseMatMul: the GoMLX products agree with plain float64 sums, in float32
+// and float64, when calls of two shapes run from several goroutines at once and reuse
+// the input tensors of earlier calls with new data.
 func TestCollapseMatMul(t *testing.T) {
 	mm, err := newMatMul()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer mm.close()
-	const rows, d, q = 5, 7, 3
-	x := make([]float32, rows*d)
-	v := make([]float32, d*q)
-	for i := range x {
-		x[i] = float32(i%5) - 1.5
-	}
-	for i := range v {
-		v[i] = float32(i%3) + 0.25
-	}
-	out := make([]float32, rows*q)
-	if err := mm.mul(x, rows, d, v, q, out); err != nil {
-		t.Fatal(err)
-	}
-	for i := range rows {
-		for j := range q {
-			var want float64
-			for l := range d {
-				want += float64(x[i*d+l]) * float64(v[l*q+j])
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 4 {
+		wg.Go(func() {
+			for call := range 6 {
+				rows, d, q := 5, 7, 3
+				if call%2 == 1 {
+					rows, d, q = 4, 9, 6
+				}
+				x, v := make([]float64, rows*d), make([]float64, d*q)
+				for i := range x {
+					x[i] = float64((i+g+call)%5) - 1.5
+				}
+				for i := range v {
+					v[i] = float64((i*(call+1))%3) + 0.25*float64(g)
+				}
+				out64 := make([]float64, rows*q)
+				if err := mm.mul64(x, rows, d, v, q, out64); err != nil {
+					errs <- err
+					return
+				}
+				x32, v32, out32 := make([]float32, len(x)), make([]float32, len(v)), make([]float32, rows*q)
+				for i, e := range x {
+					x32[i] = float32(e)
+				}
+				for i, e := range v {
+					v32[i] = float32(e)
+				}
+				if err := mm.mul(x32, rows, d, v32, q, out32); err != nil {
+					errs <- err
+					return
+				}
+				for i := range rows {
+					for j := range q {
+						var want float64
+						for l := range d {
+							want += x[i*d+l] * v[l*q+j]
+						}
+						if got := out64[i*q+j]; math.Abs(got-want) > 1e-12*math.Max(1, math.Abs(want)) {
+							errs <- fmt.Errorf("goroutine %d call %d: float64 out[%d, %d] = %v, want %v", g, call, i, j, got, want)
+						}
+						if got := float64(out32[i*q+j]); math.Abs(got-want) > 1e-5*math.Max(1, math.Abs(want)) {
+							errs <- fmt.Errorf("goroutine %d call %d: float32 out[%d, %d] = %v, want %v", g, call, i, j, got, want)
+						}
+					}
+				}
 			}
-			if math.Abs(float64(out[i*q+j])-want) > 1e-5*math.Max(1, math.Abs(want)) {
-				t.Errorf("out[%d, %d] = %v, want %v", i, j, out[i*q+j], want)
-			}
-		}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
 
