@@ -66,6 +66,9 @@ type TrainConfig struct {
 	// LearningRate, Momentum and Nesterov configure GradientDescent.
 	LearningRate, Momentum float64
 	Nesterov               bool
+	// History is the number of past (step, gradient change) pairs L-BFGS keeps; 0 means
+	// DefaultHistory.
+	History int
 	// MaxSteps bounds the number of optimiser steps (L-BFGS: major iterations; gradient
 	// descent rounds it up to a multiple of 10).
 	MaxSteps int
@@ -92,6 +95,10 @@ type TrainConfig struct {
 	Metrics bool
 }
 
+// DefaultHistory is L-BFGS's default memory: SciPy's default (maxcor) and the
+// history_size bench/ufm_torch.py gives PyTorch.
+const DefaultHistory = 10
+
 // DefaultTrainConfig is gradient descent with momentum 0.9 in float64.
 func DefaultTrainConfig(dim int) TrainConfig {
 	return TrainConfig{Dim: dim, DType: dtypes.Float64, Method: GradientDescent, LearningRate: 1, Momentum: 0.9,
@@ -114,6 +121,8 @@ func (c TrainConfig) validate(p Problem) error {
 		return fmt.Errorf("ufm: learning rate %v, want a finite value > 0", c.LearningRate)
 	case !(c.Momentum >= 0 && c.Momentum < 1):
 		return fmt.Errorf("ufm: momentum %v outside [0, 1)", c.Momentum)
+	case c.History < 0:
+		return fmt.Errorf("ufm: L-BFGS history %d, want >= 0 (0 for the default %d)", c.History, DefaultHistory)
 	case c.MaxSteps < 0 || c.TrackEvery < 0:
 		return fmt.Errorf("ufm: max steps %d and track-every %d must be >= 0", c.MaxSteps, c.TrackEvery)
 	case c.Metrics && !slices.Contains(p.Multiplicities(), 1):

@@ -224,6 +224,11 @@ func TestHostileCounts(t *testing.T) {
 	if _, err := NewTrainer(testBackend(t), small, cfg); err == nil || !strings.Contains(err.Error(), "saddle") {
 		t.Errorf("init scale 0: error %v, want a refusal naming the saddle", err)
 	}
+	cfg = DefaultTrainConfig(6)
+	cfg.Method, cfg.History = LBFGS, -1
+	if _, err := NewTrainer(testBackend(t), small, cfg); err == nil || !strings.Contains(err.Error(), "L-BFGS history -1") {
+		t.Errorf("history -1: error %v, want a refusal naming it", err)
+	}
 	cfg = DefaultTrainConfig(2)
 	cfg.MaxSteps = 50
 	tr, err := NewTrainer(testBackend(t), small, cfg)

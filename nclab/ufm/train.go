@@ -150,6 +150,9 @@ type gradConverger struct {
 	run  *trainRun
 	iter int
 	err  error
+	// gnorm is the graph's gradient norm at the point gnormAt, the last one evaluated.
+	gnorm   float64
+	gnormAt []float64
 }
 
 func (c *gradConverger) Init(int) {}
@@ -157,7 +160,10 @@ func (c *gradConverger) Init(int) {}
 func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
 	c.iter++
 	cfg := c.run.t.config
-	gnorm := floats.Norm(loc.Gradient, 2)
+	gnorm := c.gnorm
+	if !slices.Equal(loc.X, c.gnormAt) {
+		gnorm = floats.Norm(loc.Gradient, 2)
+	}
 	if cfg.TrackEvery > 0 && c.iter%cfg.TrackEvery == 0 || gnorm <= cfg.GradTol || c.run.closeEnough(loc.F) {
 		if err := c.run.record(c.iter, unflatten(loc.X, c.run.t.problem.K, cfg.Dim), loc.F, gnorm); err != nil {
 			c.err = err
@@ -175,21 +181,26 @@ func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
 
 func (r *trainRun) lbfgs(x0 Point) error {
 	cfg := r.t.config
-	k := r.t.problem.K
+	k, n := r.t.problem.K, r.t.problem.NumSamples()
 	var cachedX, cachedGrad []float64
 	var cachedF float64
 	conv := &gradConverger{run: r}
+	// evaluate runs the graph once per point: gonum asks for f and the gradient
+	// separately, and the converger for the norm the graph computed with them.
 	evaluate := func(x []float64) (float64, []float64) {
 		if cachedX != nil && slices.Equal(x, cachedX) {
 			return cachedF, cachedGrad
 		}
-		f, g, _, err := r.evaluate(pointTensors(cfg.DType, unflatten(x, k, cfg.Dim)))
+		kd, nd := k*cfg.Dim, n*cfg.Dim
+		f, g, gnorm, err := r.evaluate([]*tensors.Tensor{toTensor(cfg.DType, x[:kd], k, cfg.Dim),
+			toTensor(cfg.DType, x[kd:kd+nd], n, cfg.Dim), toTensor(cfg.DType, x[kd+nd:], k)})
 		if err != nil {
 			conv.err = err
 			return math.NaN(), make([]float64, len(x))
 		}
-		cachedX, cachedF = slices.Clone(x), f
-		cachedGrad = flatten(tensorsPoint(g, k, cfg.Dim))
+		cachedX, cachedF, conv.gnorm = append(cachedX[:0], x...), f, gnorm
+		cachedGrad = slices.Concat(float64s(g[0]), float64s(g[1]), float64s(g[2]))
+		conv.gnormAt = cachedX
 		return cachedF, cachedGrad
 	}
 	problem := optimize.Problem{
@@ -208,7 +219,13 @@ func (r *trainRun) lbfgs(x0 Point) error {
 		return nil
 	}
 	settings := &optimize.Settings{MajorIterations: cfg.MaxSteps, Converger: conv, GradientThreshold: math.NaN()}
-	res, err := optimize.Minimize(problem, start, settings, &optimize.LBFGS{})
+	// gonum's own gradient stop (max-norm below 1e-12) is off: GradTol, on the
+	// Euclidean norm, is the only gradient criterion, as in gradient descent.
+	method := &optimize.LBFGS{Store: cfg.History, GradStopThreshold: math.NaN()}
+	if method.Store == 0 {
+		method.Store = DefaultHistory
+	}
+	res, err := optimize.Minimize(problem, start, settings, method)
 	if conv.err != nil {
 		return conv.err
 	}
@@ -263,7 +280,7 @@ func toTensor(dtype dtypes.DType, data []float64, dims ...int) *tensors.Tensor {
 		}
 		return tensors.FromFlatDataAndDimensions(f, dims...)
 	}
-	return tensors.FromFlatDataAndDimensions(slices.Clone(data), dims...)
+	return tensors.FromFlatDataAndDimensions(data, dims...) // it copies data
 }
 
 func float64s(t *tensors.Tensor) []float64 {

@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/compute/dtypes"
 
 	"github.com/nclab/nclab/nclab"
+	"gonum.org/v1/gonum/floats"
 )
 
 func testBackend(t testing.TB) compute.Backend {
@@ -179,5 +180,29 @@ func TestTrainDivergenceIsAnError(t *testing.T) {
 	}
 	if _, err := tr.Train(1); err == nil || !strings.Contains(err.Error(), "diverged") {
 		t.Errorf("err = %v, want a divergence error", err)
+	}
+}
+
+// TestLBFGSHistory: the L-BFGS memory is the one asked for (a memory of 1 takes more
+// major iterations than the default's), and either way the closed form is reached and
+// the recorded gradient norm at the end is the norm of the gradient there.
+func TestLBFGSHistory(t *testing.T) {
+	p := solverCases[0]
+	steps := map[int]int{}
+	for _, history := range []int{1, 0} {
+		cfg := DefaultTrainConfig(p.K + 2)
+		cfg.Method, cfg.History, cfg.GradTol, cfg.TrackEvery = LBFGS, history, 1e-8, 0
+		res := trainAndCheck(t, testBackend(t), p, cfg, 1)
+		steps[history] = res.Step
+		_, g, err := p.Objective(res.Point)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := floats.Norm(flatten(g), 2); relErr(res.GradNorm, want) > 1e-6 {
+			t.Errorf("history %d: recorded gradient norm %.6g, the gradient's at the end %.6g", history, res.GradNorm, want)
+		}
+	}
+	if steps[1] <= steps[0] {
+		t.Errorf("L-BFGS steps with history 1: %d, with the default %d: want more with the shorter memory", steps[1], steps[0])
 	}
 }

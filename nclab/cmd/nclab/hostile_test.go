@@ -123,6 +123,7 @@ func TestHostileFlags(t *testing.T) {
 		{"ufm train momentum NaN", []string{"ufm", "train", "--classes", "4", "--dim", "6", "--counts", "1:3", "--momentum", "NaN"}, 2, "momentum NaN"},
 		{"ufm train grad-tol Inf", []string{"ufm", "train", "--classes", "4", "--dim", "6", "--counts", "1:3", "--grad-tol", "Inf"}, 2, "grad tolerance +Inf"},
 		{"ufm train lr Inf", []string{"ufm", "train", "--classes", "4", "--dim", "6", "--counts", "1:3", "--lr", "Inf"}, 2, "learning rate +Inf"},
+		{"ufm train history 0", []string{"ufm", "train", "--classes", "4", "--dim", "6", "--counts", "1:3", "--method", "lbfgs", "--history", "0"}, 2, "--history 0, want >= 1"},
 		{"ufm train dim 0", []string{"ufm", "train", "--classes", "4", "--counts", "1:3"}, 2, "d = 0"},
 		{"ufm train method", []string{"ufm", "train", "--classes", "4", "--dim", "6", "--counts", "1:3", "--method", "adam"}, 2, `unknown method "adam"`},
 		{"ufm train dtype", []string{"ufm", "train", "--classes", "4", "--dim", "6", "--counts", "1:3", "--dtype", "int8"}, 2, `--dtype "int8"`},

@@ -42,7 +42,7 @@ func runUFM(args []string, stdout io.Writer) error {
 	lossName := fs.String("loss", "pal", "pal or pal-n")
 	sumLoss := fs.Bool("no-mean", false, "sum the loss over samples instead of averaging (no 1/N)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	var dim, maxSteps, trackEvery *int
+	var dim, maxSteps, trackEvery, history *int
 	var seed *int64
 	var method, dtype, trajectory *string
 	var lr, momentum, gradTol, initScale *float64
@@ -57,6 +57,7 @@ func runUFM(args []string, stdout io.Writer) error {
 		momentum = fs.Float64("momentum", def.Momentum, "heavy-ball momentum in [0, 1)")
 		nesterov = fs.Bool("nesterov", false, "Nesterov momentum")
 		maxSteps = fs.Int("max-steps", def.MaxSteps, "most optimiser steps")
+		history = fs.Int("history", ufm.DefaultHistory, "lbfgs: number of past steps kept")
 		gradTol = fs.Float64("grad-tol", def.GradTol, "stop when the gradient norm is at most this (lbfgs: use >= 1e-8)")
 		initScale = fs.Float64("init-scale", def.InitScale, "standard deviation of the initial W and H entries")
 		trackEvery = fs.Int("track-every", def.TrackEvery, "steps between trajectory records")
@@ -117,6 +118,10 @@ func runUFM(args []string, stdout io.Writer) error {
 	}
 	cfg.LearningRate, cfg.Momentum, cfg.Nesterov = *lr, *momentum, *nesterov
 	cfg.MaxSteps, cfg.GradTol, cfg.InitScale, cfg.TrackEvery, cfg.Seed = *maxSteps, *gradTol, *initScale, *trackEvery, *seed
+	if *history < 1 {
+		return usagef("--history %d, want >= 1", *history)
+	}
+	cfg.History = *history
 	cfg.Metrics = *metrics && slices.Contains(p.Multiplicities(), 1)
 	if err := cfg.Validate(p); err != nil {
 		return usageError{err}
