@@ -12,7 +12,9 @@
 # Quick mode unless PRESET=paper. A notebook fails when nbconvert fails or when
 # tools/nbcheck.py finds a failed cell in the executed notebook (a panic, an os.Exit, a
 # failing !command: GoNB can report those cells as fine; a DisplayPng with no image,
-# which runs the notebook once more since GoNB now and then drops a plot); a failed notebook still gets
+# which runs the notebook once more: GoNB drops a plot still in its pipe when the cell's
+# program exits, which every display cell's `defer gonbui.Sync()` now prevents (md2nb
+# enforces it), and the rerun stays as the safety net); a failed notebook still gets
 # both reports, its failed cells marked (tools/report.py). A notebook that skipped rows
 # for missing data ("nclab-skip: " lines) is ok, with "skipped rows" in its verdict.
 # --check first proves the checker on tools/testdata/failures.ipynb. Every notebook's
@@ -112,8 +114,9 @@ for nb in "${notebooks[@]}"; do
     check=0
     python3 "$here/tools/nbcheck.py" "$work/$name.ipynb" || check=$?
     if [ $check = 3 ]; then
-      # Every failure is a plot that did not arrive: GoNB has been seen to drop one now
-      # and then while the cell ran fine. One more run; a plot missing again is a failure.
+      # Every failure is a plot that did not arrive (GoNB drops what is still in its pipe
+      # when the program exits; the cells' gonbui.Sync should rule that out). One more
+      # run; a plot missing again is a failure.
       echo "run.sh: $name: a plot is missing from the executed notebook; running it once more" >&2
       check=0
       execute "$nb" "$name" && python3 "$here/tools/nbcheck.py" "$work/$name.ipynb" || check=1

@@ -7,9 +7,26 @@ Every fenced block opened with ```go becomes a code cell (its text verbatim, GoN
 special commands such as %% or !* included); the Markdown between fences becomes a
 markdown cell (blank-only stretches are dropped). Outputs are left empty: the runner
 (notebooks/run.sh) executes the notebook.
+
+A code cell whose program (after its %% line) displays something through gonbui must
+also call `defer gonbui.Sync()` there: GoNB v0.11.5 stops reading the cell's display
+pipe as soon as the program exits, so a plot still in the pipe is lost (GoNB's own
+advice is the deferred Sync). md2nb refuses such a cell.
 """
 import json
+import re
 import sys
+
+DISPLAY = re.compile(r"gonbui\.(Display\w*|UpdateHtml)\(")
+
+
+def unsynced(src):
+    """True if the cell's program (the part after a %% line) displays without a Sync."""
+    lines = src.splitlines()
+    if "%%" not in (line.rstrip() for line in lines):
+        return False
+    program = "\n".join(lines[[line.rstrip() for line in lines].index("%%"):])
+    return bool(DISPLAY.search(program)) and "defer gonbui.Sync()" not in program
 
 
 def cells_of(text):
@@ -34,6 +51,9 @@ def cells_of(text):
         lines = src.splitlines(keepends=True)
         cell = {"cell_type": kind, "id": f"cell-{len(out):02d}", "metadata": {}, "source": lines}
         if kind == "code":
+            if unsynced(src):
+                raise SystemExit(f"md2nb: code cell {len(out)} displays through gonbui without `defer gonbui.Sync()` "
+                                 "after its %% line (a plot could be lost when the program exits)")
             cell.update({"execution_count": None, "outputs": []})
         out.append(cell)
     return out

@@ -12,8 +12,9 @@ notebooks/tools/testdata/failures.md):
   - its stderr says "exit status N" (a failing `!cmd` or `!*cmd` leaves only that line,
     and nbconvert counts the cell as fine), or holds "panic:" or "fatal error:";
   - it never ran (no execution_count), e.g. the kernel died before it;
-  - it calls gonbui.DisplayPng but no image/png came out (GoNB has been seen to drop a
-    plot while the cell still counted as fine), unless its output says it skipped
+  - it calls gonbui.DisplayPng but no image/png came out (GoNB drops a plot still in its
+    pipe when the cell's program exits, and the cell still counts as fine; cells call
+    `defer gonbui.Sync()` against it, see md2nb.py), unless its output says it skipped
     ("skipped", as a missing optional dataset's cell prints).
 """
 import json

@@ -18,6 +18,7 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import md2nb  # noqa: E402
 import nbcheck  # noqa: E402
 import report  # noqa: E402
 
@@ -46,6 +47,29 @@ def executed(fail=True, skip=True):
 
 def expected_failures(nb):
     return [n for n, first, _ in nbcheck.failures(nb) if "expect: fail" in first]
+
+
+class SyncRuleTest(unittest.TestCase):
+    """md2nb refuses a cell whose program displays through gonbui without a deferred Sync."""
+
+    def test_display_without_sync_is_refused(self):
+        for body in ("%%\ngonbui.DisplayPng(png)\n", "import \"x\"\n\n%%\nfor {\n\tgonbui.UpdateHtml(id, s)\n}\n"):
+            with self.assertRaises(SystemExit) as caught:
+                md2nb.cells_of("# t\n\n```go\n" + body + "```\n")
+            self.assertIn("defer gonbui.Sync()", str(caught.exception))
+
+    def test_synced_or_declaration_only_cells_pass(self):
+        for body in ("%%\ndefer gonbui.Sync()\ngonbui.DisplayPng(png)\n",
+                     "func show(png []byte) { gonbui.DisplayPng(png) }\n",
+                     "%%\nfmt.Println(1)\n"):
+            self.assertEqual(len(md2nb.cells_of("```go\n" + body + "```\n")), 1)
+
+    def test_every_notebook_source_follows_it(self):
+        sources = [f for f in os.listdir(os.path.join(HERE, "..", "src")) if f.endswith(".md")]
+        self.assertGreater(len(sources), 10)
+        for name in sources:
+            with open(os.path.join(HERE, "..", "src", name), encoding="utf-8") as f:
+                md2nb.cells_of(f.read())
 
 
 class PlotCheckTest(unittest.TestCase):
