@@ -51,7 +51,11 @@
 //
 // NewBackend returns GoMLX's pure-Go backend ("go") unless the environment variable
 // GOMLX_BACKEND names another one, for example "go:parallelism=-1", "xla:cpu" or
-// "xla:cuda" ("cpu" and "cuda" alone are read as "xla:cpu" and "xla:cuda").
+// "xla:cuda" ("cpu" and "cuda" alone are read as "xla:cpu" and "xla:cuda"). The
+// pure-Go backend gets one op executor per core (num_executors, at most 8) unless the
+// options set num_executors, parallelism or ops_sequential/ops_parallel: with the
+// backend's default of 8 executors, their idle goroutines hold the worker pool on a
+// small machine and a large matmul runs on one core (METHOD.md, appendix B).
 //
 // The XLA backend is compiled in only with the build tag xla
 // (go build -tags xla ./...), because it needs cgo and loads a PJRT plugin (a shared
