@@ -346,8 +346,8 @@ const (
 // weights' direction c (the centred means of a count-weighted global mean sum to zero
 // with the counts as weights, so M_c^T c = 0), where pinv(G) = (G + s c c^T)^-1 - c c^T/s
 // for any s > 0 (s = s_max^2 keeps the sum well conditioned), and so
-// D = M_c^T (G + s c c^T)^-1. Both come from one Cholesky factorisation. ok is false when neither case holds with the margins above; the caller
-// then uses the eigenvectors.
+// D = M_c^T (G + s c c^T)^-1. Both come from one Cholesky factorisation. ok is false
+// when neither case holds with the margins above; the caller then uses the eigenvectors.
 func variabilityByInverse(centred *mat.Dense, g *mat.SymDense, weights []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64, ok bool) {
 	r := g.SymmetricDim()
 	var eig mat.EigenSym

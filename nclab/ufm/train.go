@@ -181,7 +181,7 @@ func (c *gradConverger) Converged(loc *optimize.Location) optimize.Status {
 
 func (r *trainRun) lbfgs(x0 Point) error {
 	cfg := r.t.config
-	k, n := r.t.problem.K, r.t.problem.NumSamples()
+	k := r.t.problem.K
 	var cachedX, cachedGrad []float64
 	var cachedF float64
 	conv := &gradConverger{run: r}
@@ -191,9 +191,9 @@ func (r *trainRun) lbfgs(x0 Point) error {
 		if cachedX != nil && slices.Equal(x, cachedX) {
 			return cachedF, cachedGrad
 		}
-		kd, nd := k*cfg.Dim, n*cfg.Dim
-		f, g, gnorm, err := r.evaluate([]*tensors.Tensor{toTensor(cfg.DType, x[:kd], k, cfg.Dim),
-			toTensor(cfg.DType, x[kd:kd+nd], n, cfg.Dim), toTensor(cfg.DType, x[kd+nd:], k)})
+		w, h, b := split(x, k, cfg.Dim)
+		f, g, gnorm, err := r.evaluate([]*tensors.Tensor{toTensor(cfg.DType, w, k, cfg.Dim),
+			toTensor(cfg.DType, h, len(h)/cfg.Dim, cfg.Dim), toTensor(cfg.DType, b, k)})
 		if err != nil {
 			conv.err = err
 			return math.NaN(), make([]float64, len(x))
@@ -254,9 +254,14 @@ func flatten(x Point) []float64 {
 }
 
 func unflatten(v []float64, k, d int) Point {
+	w, h, b := split(slices.Clone(v), k, d)
+	return Point{W: mat.NewDense(k, d, w), H: mat.NewDense(len(h)/d, d, h), B: b}
+}
+
+// split returns the W, H and b parts of a flattened point, as views of v.
+func split(v []float64, k, d int) (w, h, b []float64) {
 	n := (len(v) - k - k*d) / d
-	v = slices.Clone(v)
-	return Point{W: mat.NewDense(k, d, v[:k*d]), H: mat.NewDense(n, d, v[k*d:k*d+n*d]), B: v[k*d+n*d:]}
+	return v[:k*d], v[k*d : k*d+n*d], v[k*d+n*d:]
 }
 
 // pointTensors converts a float64 point to tensors of the given dtype.

@@ -22,10 +22,10 @@ DISPLAY = re.compile(r"gonbui\.(Display\w*|UpdateHtml)\(")
 
 def unsynced(src):
     """True if the cell's program (the part after a %% line) displays without a Sync."""
-    lines = src.splitlines()
-    if "%%" not in (line.rstrip() for line in lines):
+    lines = [line.rstrip() for line in src.splitlines()]
+    if "%%" not in lines:
         return False
-    program = "\n".join(lines[[line.rstrip() for line in lines].index("%%"):])
+    program = "\n".join(lines[lines.index("%%"):])
     return bool(DISPLAY.search(program)) and "defer gonbui.Sync()" not in program
 
 
