@@ -19,7 +19,9 @@
 # for missing data ("nclab-skip: " lines) is ok, with "skipped rows" in its verdict.
 # --check first proves the checker on tools/testdata/failures.ipynb. Every notebook's
 # wall time and verdict are printed (and written to DIR/timings.txt and DIR/index.html
-# with --reports). The Go build cache is kept: warm runs are much faster.
+# with --reports); with --reports the HTML of all notebooks is made at the end, in one
+# nbconvert per flavour, and its time is a line of its own. The Go build cache is
+# kept: warm runs are much faster.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -31,7 +33,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --check) mode=check; shift ;;
     --reports) mode=reports; out="${2:?--reports needs a directory}"; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown flag $1 (try --help)" >&2; exit 2 ;;
     *) selected+=("$1"); shift ;;
   esac
@@ -104,7 +106,13 @@ done
 
 failed=()
 timings=""
+declare -A seconds_of
 suite_start=$SECONDS
+if [ "$mode" = reports ]; then
+  marked="$work/.marked"
+  rm -rf "$marked"
+  mkdir -p "$marked/full" "$marked/nocode"
+fi
 for nb in "${notebooks[@]}"; do
   name="$(basename "${nb%.ipynb}")"
   start=$SECONDS
@@ -126,16 +134,10 @@ for nb in "${notebooks[@]}"; do
     tail -n 20 "$work/$name.log" >&2
   fi
   if [ "$mode" = reports ]; then
-    # Both reports, from a copy with every failed cell marked (the executed .ipynb stays as it ran).
-    marked="$work/.$name.marked.ipynb"
-    if python3 "$here/tools/report.py" mark "$nb" "$work/$name.ipynb" "$marked"; then
-      for flavour in "" .nocode; do
-        flags=()
-        [ -z "$flavour" ] || flags=(--no-input)
-        jupyter nbconvert --to html "${flags[@]}" --output-dir "$work" --output "$name$flavour" "$marked" >>"$work/$name.log" 2>&1 \
-          || { echo "run.sh: $name: HTML conversion ($name$flavour.html) failed (see $work/$name.log)" >&2; ok=0; }
-      done
-      rm -f "$marked"
+    # The notebook both reports are made from, every failed cell marked (the executed
+    # .ipynb stays as it ran); the HTML comes after the loop, in one nbconvert per flavour.
+    if python3 "$here/tools/report.py" mark "$nb" "$work/$name.ipynb" "$marked/full/$name.ipynb"; then
+      cp "$marked/full/$name.ipynb" "$marked/nocode/$name.nocode.ipynb"
     else
       echo "run.sh: $name: could not prepare its report" >&2
       ok=0
@@ -151,7 +153,36 @@ for nb in "${notebooks[@]}"; do
   line="$(printf '%-40s %5d s  %s' "$name" "$secs" "$status")"
   echo "run.sh: $line"
   timings+="$line"$'\n'
+  seconds_of[$name]=$secs
 done
+if [ "$mode" = reports ]; then
+  # Both HTML reports of every notebook: one nbconvert per flavour for the whole suite
+  # (each start costs ~1.5 s); when one fails, each notebook alone, to name the culprit.
+  start=$SECONDS
+  html() { # $1: flavour dir under $marked, then nbconvert flags
+    local dir="$marked/$1"; shift
+    jupyter nbconvert --to html "$@" --output-dir "$work" "$dir"/*.ipynb >>"$work/html.log" 2>&1 && return 0
+    local one
+    for one in "$dir"/*.ipynb; do
+      jupyter nbconvert --to html "$@" --output-dir "$work" "$one" >>"$work/html.log" 2>&1 || {
+        local report name
+        report="$(basename "${one%.ipynb}")"
+        name="${report%.nocode}"
+        echo "run.sh: $name: HTML conversion ($report.html) failed (see $work/html.log)" >&2
+        case " ${failed[*]} " in *" $name "*) ;; *) failed+=("$name") ;; esac
+        python3 "$here/tools/report.py" summary "$here/$name.ipynb" "$work/$name.ipynb" --seconds "${seconds_of[$name]}" \
+          --status failed --json "$work/$name.report.json" >/dev/null || true
+      }
+    done
+  }
+  : >"$work/html.log"
+  html full
+  html nocode --no-input
+  rm -rf "$marked"
+  line="$(printf '%-40s %5d s' "(HTML reports, all notebooks)" $((SECONDS - start)))"
+  echo "run.sh: $line"
+  timings+="$line"$'\n'
+fi
 total=$((SECONDS - suite_start))
 timings+="$(printf '%-40s %5d s  (PRESET=%s, %s)' total "$total" "$PRESET" "$(date -u +%FT%TZ)")"$'\n'
 echo "run.sh: total $total s for ${#notebooks[@]} notebooks (PRESET=$PRESET)"

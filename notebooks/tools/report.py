@@ -5,7 +5,8 @@ Usage:
   report.py mark SOURCE.ipynb EXECUTED.ipynb OUT.ipynb
       Writes OUT.ipynb, the notebook both HTML reports are made from: EXECUTED (or
       SOURCE when the run left no executed notebook) with a red banner cell before every
-      code cell that nbcheck.py says failed, and one at the top naming the failed cells.
+      code cell that nbcheck.py says failed, one at the top naming the failed cells, and
+      the notebook's first heading as its title (the HTML pages' <title>).
   report.py summary SOURCE.ipynb EXECUTED.ipynb --seconds S --status ok|failed [--json OUT.json]
       Prints the verdict ("ok", "FAILED" or "ok, skipped rows: ...") and writes OUT.json
       (title, wall time, verdict, failed cells, skip lines) for the index.
@@ -105,6 +106,8 @@ def mark(source_path, executed_path, out_path):
         cells.insert(0, banner("Failed: " + "; ".join(f"code cell {m} ({reason})" for m, _, reason in bad)
                                + ". Each failed cell is marked below."))
     nb["cells"] = cells
+    # The HTML page's <title> (nbconvert takes it from here, else from the file name).
+    nb.setdefault("metadata", {})["title"] = title(nb) or os.path.basename(source_path)
     save(nb, out_path)
 
 

@@ -72,6 +72,44 @@ class SyncRuleTest(unittest.TestCase):
                 md2nb.cells_of(f.read())
 
 
+class FirstCellTest(unittest.TestCase):
+    """Every notebook starts with TEMPLATE.md's first cell, and its script pins go.mod's versions."""
+
+    ROOT = os.path.join(HERE, "..", "..")
+    FIRST = '%noautoget\n!*bash "${NCLAB_ROOT:-${GONB_DIR}/..}/kernel-setup/notebook-modules.sh"'
+
+    def requires(self, gomod):
+        """Module path -> version of every require line of a go.mod."""
+        out = {}
+        with open(os.path.join(self.ROOT, gomod), encoding="utf-8") as f:
+            for line in f:
+                parts = line.split()
+                if parts[:1] == ["require"]:
+                    parts = parts[1:]
+                if len(parts) >= 2 and parts[1].startswith("v"):
+                    out[parts[0]] = parts[1]
+        return out
+
+    def test_every_notebook_source_starts_with_it(self):
+        src = os.path.join(HERE, "..", "src")
+        for name in sorted(os.listdir(src)):
+            if name.endswith(".md"):
+                with open(os.path.join(src, name), encoding="utf-8") as f:
+                    code = [c for c in md2nb.cells_of(f.read()) if c["cell_type"] == "code"]
+                with self.subTest(name):
+                    self.assertEqual("".join(code[0]["source"]), self.FIRST)
+
+    def test_pins_are_the_go_mod_versions(self):
+        with open(os.path.join(self.ROOT, "kernel-setup", "notebook-modules.sh"), encoding="utf-8") as f:
+            pins = dict(line.strip().split("@") for line in f if line.startswith("    ") and "@v" in line)
+        self.assertEqual(len(pins), 6)
+        want = self.requires("go.mod")
+        want.update(self.requires(os.path.join("kernel-setup", "tools", "go.mod")))
+        for module, version in pins.items():
+            with self.subTest(module):
+                self.assertEqual(version, want.get(module))
+
+
 class PlotCheckTest(unittest.TestCase):
     """A cell that calls gonbui.DisplayPng must show an image, unless it says it skipped."""
 
@@ -148,7 +186,9 @@ class ReportTest(unittest.TestCase):
     def test_a_clean_run_gets_no_banner(self):
         report.save(executed(fail=False, skip=False), self.path("run.ipynb"))
         report.mark(FIXTURE, self.path("run.ipynb"), self.path("marked.ipynb"))
-        self.assertEqual(report.load(self.path("marked.ipynb"))["cells"], report.load(self.path("run.ipynb"))["cells"])
+        marked = report.load(self.path("marked.ipynb"))
+        self.assertEqual(marked["cells"], report.load(self.path("run.ipynb"))["cells"])
+        self.assertEqual(marked["metadata"]["title"], "nbcheck self-test", "the HTML <title> is the first heading")
 
     def test_verdicts_and_index(self):
         cases = {  # name: (notebook, status given by run.sh, verdict, index class)
