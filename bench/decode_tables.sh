@@ -5,7 +5,8 @@
 #   Table 1: MLP (40 epochs) on the six variants, ONN vs OvA vs tuned OvA.
 #   Table 2: learned vs frozen-ETF head (d = K), balanced data:
 #     - the four reference networks at 1/8 width (ResNet18/50, VGG16/19), 12 epochs,
-#       batch 64, MNIST;
+#       batch 64, MNIST at 28x28 (VGG's zero-padded to 32x32), VGG at lr 0.01 as in
+#       notebook 07 (train.Table2VGGLR: at 0.1 it stays near chance);
 #     - ResNet18 at full width, 5 epochs at lr 0.01 (a quick full-size run: minutes;
 #       at the quick preset's lr 0.1 the full-width network diverged and stayed at chance);
 #     - the MLP, 40 and 100 epochs.
@@ -39,7 +40,9 @@ for ds in mnist-mlab fashion-mlab; do
 done
 for arch in resnet18 resnet50 vgg16 vgg19; do
   for head in learned etf; do
-    train "t2-$arch-div8-mnist-mlab-$head" --arch "$arch" --width-div 8 --head "$head" --epochs 12 --track-every 12
+    lr=()
+    case "$arch" in vgg*) lr=(--lr 0.01) ;; esac
+    train "t2-$arch-div8-mnist-mlab-$head" --arch "$arch" --width-div 8 --head "$head" --epochs 12 --track-every 12 "${lr[@]}"
   done
   pairs+=(--table2 "$out/t2-$arch-div8-mnist-mlab-learned,$out/t2-$arch-div8-mnist-mlab-etf")
 done

@@ -5,7 +5,10 @@
 // 32-64-d), a conv+MLP, a 5-layer CNN, and ResNet18/50 and VGG16/19 with the
 // small-image stems of METHOD.md §7 (3x3 stride-1 stem, no max-pool; VGG with
 // BN and global average pooling). Convolutions run through package conv (patch
-// extraction + one matrix product), fast on the pure-Go backend.
+// extraction + one matrix product), fast on the pure-Go backend. The input can
+// be average-pooled (Config.InputPool) and zero-padded (Config.InputPad) first:
+// the quick CPU runs pool M-lab MNIST's 56x56 to 28x28, and [FitInput] gives
+// the padding that VGG's five max-pools need (28 -> 32 pixels).
 //
 // Heads (Heads): "learned", a linear layer with bias, or "etf", a frozen
 // simplex ETF (METHOD.md §4, package etf, identity embedding as the reference

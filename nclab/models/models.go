@@ -57,6 +57,12 @@ type Config struct {
 	// a cheaper network for CPU runs. 0 or 1: the full image.
 	InputPool int
 
+	// InputPad, when > 0, zero-pads the (pooled) input by InputPad pixels on
+	// every side, for a network whose max-pools need more pixels than the
+	// pooled image has: VGG halves its input five times, so the quick
+	// preset's 28x28 MNIST is padded to 32x32 (FitInput). 0: no padding.
+	InputPad int
+
 	// HeadBatchNorm adds a batch norm (affine, PyTorch's BatchNorm1d, no ReLU
 	// after it) between the network and the head: the features h are its
 	// output. A knob of the Figure 3 sweep (does normalising h remove the
@@ -85,14 +91,18 @@ var halvings = map[string]int{"smallcnn": 3, "convmlp": 2, "cnn5": 4, "vgg16": 5
 // least 2^Halvings (times the input pooling).
 func Halvings(arch string) int { return halvings[arch] }
 
-// FitInputPool lowers an input pooling factor while images of the given side
-// would be too small for arch's max-pools (VGG halves its input five times:
-// the quick preset's 56 / 2 = 28 pixels are too few, 56 are enough).
-func FitInputPool(arch string, pool, side int) int {
-	for pool > 1 && side/pool < 1<<Halvings(arch) {
-		pool--
+// FitInput returns the zero padding (pixels on each side, Config.InputPad)
+// that images of the given side, average-pooled by pool, need for arch's
+// max-pools: 0 when side/pool already has 2^Halvings(arch) pixels, else
+// enough to reach it (VGG: 56 / 2 = 28 pixels get 2 on each side, 32 in all).
+// The pooling is kept, so that every network of a preset sees its images at
+// the same resolution.
+func FitInput(arch string, pool, side int) (pad int) {
+	need := 1 << Halvings(arch)
+	if pooled := side / max(pool, 1); pooled < need {
+		return (need - pooled + 1) / 2
 	}
-	return pool
+	return 0
 }
 
 // Model is a network phi with a classifier head: Forward returns the
@@ -171,12 +181,13 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 	if cfg.Hidden < 1 || cfg.Depth < 1 {
 		return nil, fmt.Errorf("models: MLP hidden width %d and depth %d, want both >= 1", cfg.Hidden, cfg.Depth)
 	}
-	if cfg.InputPool < 0 {
-		return nil, fmt.Errorf("models: input pooling %d, want >= 0", cfg.InputPool)
+	if cfg.InputPool < 0 || cfg.InputPad < 0 {
+		return nil, fmt.Errorf("models: input pooling %d and padding %d, want both >= 0", cfg.InputPool, cfg.InputPad)
 	}
 	inPool := max(cfg.InputPool, 1)
-	if minSide := inPool << halvings[cfg.Arch]; cfg.Height < minSide || cfg.Width < minSide {
-		return nil, fmt.Errorf("models: %s pools the input by %d and halves it %d times: input %dx%d too small (need >= %d)", cfg.Arch, inPool, halvings[cfg.Arch], cfg.Height, cfg.Width, minSide)
+	if need, h, w := 1<<halvings[cfg.Arch], cfg.Height/inPool+2*cfg.InputPad, cfg.Width/inPool+2*cfg.InputPad; h < need || w < need {
+		return nil, fmt.Errorf("models: %s halves its input %d times, so it needs >= %d pixels a side: input %dx%d, pooled by %d and padded by %d, has %dx%d (models.FitInput gives the padding)",
+			cfg.Arch, halvings[cfg.Arch], need, cfg.Height, cfg.Width, inPool, cfg.InputPad, h, w)
 	}
 	m := &Model{Config: cfg, Store: model.NewStore()}
 	if err := m.createVariables(backend); err != nil {
@@ -209,6 +220,9 @@ func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, l
 	body := scope.At("body")
 	if m.InputPool > 1 {
 		x = conv.AvgPool2D(x, m.InputPool)
+	}
+	if p := m.InputPad; p > 0 {
+		x = Pad(x, ScalarZero(x.Graph(), x.DType()), compute.PadAxis{}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{Start: p, End: p}, compute.PadAxis{})
 	}
 	switch m.Arch {
 	case "mlp":

@@ -116,20 +116,39 @@ func TestWidthDivisor(t *testing.T) {
 	}
 }
 
-func TestFitInputPool(t *testing.T) {
+// TestFitInput checks the padding against New's size check and the graph
+// itself: a VGG whose input is not padded as Config says fails to build (its
+// fifth max-pool would get a 1x1 image).
+func TestFitInput(t *testing.T) {
+	b := testBackend(t)
 	for _, tc := range []struct {
 		arch       string
 		pool, side int
 		want       int
 	}{
-		{"resnet18", 2, 56, 2}, // no max-pool: any pooling fits
-		{"smallcnn", 2, 56, 2}, // 28 >= 8
-		{"vgg16", 2, 56, 1},    // 28 < 32: full size
-		{"vgg19", 4, 64, 2},    // 16 < 32, 32 fits
-		{"vgg16", 0, 56, 0},    // unset stays unset
+		{"resnet18", 2, 56, 0}, // no max-pool: any size fits
+		{"smallcnn", 2, 56, 0}, // 28 >= 8
+		{"vgg16", 2, 56, 2},    // 28 < 32: 2 + 28 + 2
+		{"vgg16", 1, 56, 0},    // full size
+		{"vgg19", 4, 64, 8},    // 16 + 2 * 8 = 32
+		{"vgg16", 0, 31, 1},    // unset pooling: 31 + 2 >= 32
 	} {
-		if got := FitInputPool(tc.arch, tc.pool, tc.side); got != tc.want {
-			t.Errorf("FitInputPool(%s, %d, %d) = %d, want %d", tc.arch, tc.pool, tc.side, got, tc.want)
+		got := FitInput(tc.arch, tc.pool, tc.side)
+		if got != tc.want {
+			t.Errorf("FitInput(%s, %d, %d) = %d, want %d", tc.arch, tc.pool, tc.side, got, tc.want)
+		}
+		cfg := Config{Arch: tc.arch, K: 10, Height: tc.side, Width: tc.side, Channels: 1, InputPool: tc.pool, InputPad: got}
+		if tc.arch != "smallcnn" {
+			cfg.WidthDivisor = 8
+		}
+		if _, err := New(b, cfg); err != nil {
+			t.Errorf("FitInput(%s, %d, %d): the padded model: %v", tc.arch, tc.pool, tc.side, err)
+		}
+		if got > 0 {
+			cfg.InputPad = got - 1
+			if _, err := New(b, cfg); err == nil {
+				t.Errorf("FitInput(%s, %d, %d) = %d is not the least: %d works too", tc.arch, tc.pool, tc.side, got, got-1)
+			}
 		}
 	}
 }

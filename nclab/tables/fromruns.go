@@ -150,6 +150,7 @@ func checkPair(l, e *train.RunDir) error {
 			{"convolution widths", fmt.Sprint(lm.Widths), fmt.Sprint(em.Widths)},
 			{"width divisor", lm.WidthDivisor, em.WidthDivisor},
 			{"input pooling", lm.InputPool, em.InputPool},
+			{"input padding", lm.InputPad, em.InputPad},
 			{"hidden width", lm.Hidden, em.Hidden},
 			{"depth", lm.Depth, em.Depth},
 		}...)

@@ -31,11 +31,11 @@ func ExamplePreset() {
 func ExampleTable2Config() {
 	for _, arch := range []string{"resnet18", "vgg16"} {
 		cfg, _ := train.Table2Config("quick", arch, "etf", 56)
-		fmt.Println(cfg.Model.Arch, "width / ", cfg.Model.WidthDivisor, "input pool", cfg.Model.InputPool, "epochs", cfg.Epochs)
+		fmt.Println(cfg.Model.Arch, "width / ", cfg.Model.WidthDivisor, "input pool", cfg.Model.InputPool, "pad", cfg.Model.InputPad, "epochs", cfg.Epochs, "lr", cfg.LR)
 	}
 	// Output:
-	// resnet18 width /  8 input pool 2 epochs 8
-	// vgg16 width /  8 input pool 1 epochs 8
+	// resnet18 width /  8 input pool 2 pad 0 epochs 8 lr 0.1
+	// vgg16 width /  8 input pool 2 pad 2 epochs 8 lr 0.01
 }
 
 // The first lines of a notebook that trains: the preset from $PRESET and where

@@ -17,8 +17,8 @@ import (
 )
 
 // TrainInDir trains cfg on the data of recipe into the run directory dir (as
-// `nclab train --out dir`; the input pooling lowered to fit the
-// architecture's max-pools, models.FitInputPool) and returns the run as
+// `nclab train --out dir`; the pooled input zero-padded where the
+// architecture's max-pools need more pixels, models.FitInput) and returns the run as
 // ReadRun does. With reuse, a dir that already holds a finished run
 // (summary.json) is read instead of trained again; otherwise dir is emptied
 // first. onTrack, if not nil, is called after each tracked epoch.
@@ -36,7 +36,7 @@ func TrainInDir(backend compute.Backend, cfg Config, recipe data.Recipe, dir str
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg.Model.InputPool = models.FitInputPool(cfg.Model.Arch, cfg.Model.InputPool, min(trainSet.Height, trainSet.Width))
+	cfg.Model.InputPad = models.FitInput(cfg.Model.Arch, cfg.Model.InputPool, min(trainSet.Height, trainSet.Width))
 	cfg.OutDir, cfg.Resume = dir, false
 	t, err := New(backend, cfg, trainSet, testSet)
 	if err != nil {

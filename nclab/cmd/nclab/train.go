@@ -55,7 +55,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	fs.Int64Var(&seed, "seed", 0, "seed of the data, the weights and the batch order")
 	fs.StringVar(&widths, "widths", "", "convolution widths >= 1, comma-separated (smallcnn, convmlp: 2; cnn5: 4; default: the preset's or the architecture's)")
 	fs.IntVar(&hidden, "hidden", 0, "hidden width >= 1 of the MLP and conv+MLP dense layers (default 512)")
-	fs.IntVar(&inputPool, "input-pool", 0, "average-pool the input images by this factor >= 1 first (1: full size; default: the preset's, lowered until the architecture's max-pools fit)")
+	fs.IntVar(&inputPool, "input-pool", 0, "average-pool the input images by this factor >= 1 first (1: full size; default: the preset's); an image then too small for the architecture's max-pools is zero-padded to fit (VGG: 28 -> 32 pixels)")
 	fs.IntVar(&widthDiv, "width-div", 0, "divide every width of resnet18/50 and vgg16/19 by this divisor of 64 (quick CPU runs; default 1)")
 	fs.StringVar(&out, "out", "", "run directory (summary.json, log.jsonl, config.json, .npy arrays, checkpoint/)")
 	fs.BoolVar(&resume, "resume", false, "continue the run in --out from its newest good checkpoint (the same settings, checked against its config.json)")
@@ -185,9 +185,7 @@ func runTrain(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if !set["input-pool"] {
-		cfg.Model.InputPool = models.FitInputPool(cfg.Model.Arch, cfg.Model.InputPool, min(trainSet.Height, trainSet.Width))
-	}
+	cfg.Model.InputPad = models.FitInput(cfg.Model.Arch, cfg.Model.InputPool, min(trainSet.Height, trainSet.Width))
 	trainer, err := train.New(backend, cfg, trainSet, testSet)
 	if err != nil {
 		return err
