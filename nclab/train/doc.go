@@ -35,7 +35,8 @@
 //     norm before the head, epochs), read back with [ReadSweep] and tabulated
 //     by [SweepTable].
 //   - Table 2 runs ([Table2Config]): the reference networks at 1/8 width for
-//     CPU runs, or at full width with the paper preset. A full-width network on
+//     CPU runs (VGG on the 28x28 images zero-padded to 32x32, at lr
+//     [Table2VGGLR]), or at full width with the paper preset. A full-width network on
 //     the quick data needs a smaller learning rate than the quick preset's 0.1
 //     (bench/decode_tables.sh trains ResNet18 with lr 0.01; METHOD.md appendix A).
 //   - Run directory: summary.json, log.jsonl (each tracked epoch once),
