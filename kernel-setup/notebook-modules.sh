@@ -32,7 +32,9 @@ go mod edit -require=github.com/nclab/nclab@v0.0.0 -replace=github.com/nclab/ncl
 # package imports: the cells then build with GoNB's own per-cell `go get` off
 # (%noautoget, on the line above this script's in the first cell), which saves its
 # ~0.7 s of proxy queries a cell.
-get=("${modules[@]}" github.com/nclab/nclab/...)
+# (At the version the -require gives: without one, go get asks the proxy for nclab's
+# latest version, which a cold module cache cannot answer offline and the proxy refuses.)
+get=("${modules[@]}" github.com/nclab/nclab/...@v0.0.0)
 if ! GOPROXY=off go get "${get[@]}" >go-get.log 2>&1; then
   go get "${get[@]}" >go-get.log 2>&1 || { cat go-get.log >&2; exit 1; }
 fi
