@@ -160,6 +160,10 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 // place of GoMLX's own (left unused, so never computed). The product is the
 // only consumer of that identity in the forward pass (the weight gradient
 // reads it in the backward pass), so its gradient is always taken first.
+// The weight gradient reads the patches behind that identity, not before it:
+// the pure-Go backend copies an Identity's input unless the Identity is its
+// only consumer (measured: 16 % of a ResNet18 step's CPU in those copies of
+// the patch matrix, the step 3.95-4.02 -> 3.61-3.74 s without them).
 func patchProduct(patches, weights *Node) *Node {
 	m, k := patches.Shape().Dim(0), patches.Shape().Dim(1)
 	o := weights.Shape().Dim(1)
@@ -167,19 +171,20 @@ func patchProduct(patches, weights *Node) *Node {
 		return Dot(patches, weights).Product()
 	}
 	frozen := StopGradient(weights)
-	var v *Node // the cotangent of the product, set during the backward pass
+	var v *Node         // the cotangent of the product, set during the backward pass
+	var patchesIn *Node // the patches behind their custom gradient, set below
 	// Sub(weights, frozen) is zero with gradient one.
 	zero := IdentityWithCustomGradient(Sub(weights, frozen), func(_, _ *Node) *Node {
 		if v == nil {
 			exceptions.Panicf("conv: the weight gradient of a patch product was taken before its cotangent was recorded")
 		}
 		if k < o {
-			return DotGeneral(Transpose(patches, 0, 1), []int{1}, nil, v, []int{0}, nil)
+			return DotGeneral(Transpose(patchesIn, 0, 1), []int{1}, nil, v, []int{0}, nil)
 		}
-		return Transpose(DotGeneral(Transpose(v, 0, 1), []int{1}, nil, patches, []int{0}, nil), 0, 1)
+		return Transpose(DotGeneral(Transpose(v, 0, 1), []int{1}, nil, patchesIn, []int{0}, nil), 0, 1)
 	})
 	rowOfZeros := ReduceSum(zero, 0) // [O]
-	patchesIn := IdentityWithCustomGradient(patches, func(_, dp *Node) *Node {
+	patchesIn = IdentityWithCustomGradient(patches, func(_, dp *Node) *Node {
 		if v == nil {
 			return dp // no recorded cotangent: GoMLX's own gradient
 		}
