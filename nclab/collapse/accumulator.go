@@ -206,6 +206,25 @@ func (a *Accumulator) Result(w *mat.Dense, b []float64) (*Metrics, error) {
 	return met, nil
 }
 
+// classMeans returns a Metrics holding only what NCC agreement needs (K, D, ClassMeans,
+// the scale and the options), or nil when a class has no multiplicity-1 sample
+// (Result then says so).
+func (a *Accumulator) classMeans() *Metrics {
+	singles := a.table.byMultiplicity(1)
+	if len(singles) < a.k {
+		return nil
+	}
+	met := &Metrics{K: a.k, D: a.d, ClassMeans: mat.NewDense(a.k, a.d, nil), opts: a.opts}
+	for _, s := range singles {
+		met.ClassMeans.SetRow(s.set[0], s.mean())
+	}
+	met.scale = a.scale
+	if a.scale != 1 {
+		met.ClassMeans.Scale(1/a.scale, met.ClassMeans)
+	}
+	return met
+}
+
 // within is sum_i ((h_i - mu_S) . v_j)^2 over multiplicity m (every sample for m = 0),
 // from the shifted scatter: v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the
 // set's shifted sum.

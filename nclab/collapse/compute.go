@@ -68,7 +68,9 @@ const maxScale = 400
 // d x d within-class scatter of each multiplicity; otherwise it keeps no d x d matrix
 // and scans once for the set means (twice when the features must be rescaled), once per
 // multiplicity for the within-class projections, and twice more with W for the
-// subspace split. With W, one more scan counts NCCAgreement. Memory is O(d) per label
+// subspace split. With W, one more scan counts NCCAgreement (in the one-scan way, from
+// another goroutine while the metrics are computed: no other scan is then in flight).
+// Memory is O(d) per label
 // set plus one block of rows, and O(d^2) per multiplicity in the one-scan way.
 func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
 	if k < 2 {
@@ -83,33 +85,70 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 	if err := checkClassifier(k, d, w, b); err != nil {
 		return nil, err
 	}
-	var met *Metrics
-	var err error
-	if scatterIsCheaper(k, d, w != nil) {
-		met, err = accumulate(k, d, src, w, b, opts)
-	} else {
-		met, err = project(k, d, src, w, b, opts)
+	if !scatterIsCheaper(k, d, w != nil) {
+		met, err := project(k, d, src, w, b, opts)
+		if err != nil || w == nil {
+			return met, err
+		}
+		met.NCCAgreement, err = scanAgreement(src, met, w, b)
+		if err != nil {
+			return nil, err
+		}
+		return met, nil
+	}
+	acc, err := accumulate(k, d, src, opts)
+	if err != nil {
+		return nil, err
+	}
+	// The agreement needs only the class means: its scan runs while Result computes
+	// the rest, filling the cores that Result's serial factorisations leave idle.
+	var agreement chan agreementResult
+	if means := acc.classMeans(); w != nil && means != nil {
+		agreement = make(chan agreementResult, 1)
+		go func() {
+			var r agreementResult
+			r.value, r.err = scanAgreement(src, means, w, b)
+			agreement <- r
+		}()
+	}
+	met, err := acc.Result(w, b)
+	if agreement != nil {
+		r := <-agreement
+		if err == nil && r.err != nil {
+			err = r.err
+		}
+		if err == nil {
+			met.NCCAgreement = r.value
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
-	if w != nil {
-		counter, err := met.newAgreement(w, b)
-		if err != nil {
-			return nil, err
-		}
-		var agree, total int
-		err = src.Scan(func(rows []float64, sets []labelset.Set) error {
-			a, t, err := counter.count(rows, sets)
-			agree, total = agree+a, total+t
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		met.NCCAgreement = float64(agree) / float64(total)
-	}
 	return met, nil
+}
+
+// agreementResult is what scanAgreement returns, through a channel.
+type agreementResult struct {
+	value float64
+	err   error
+}
+
+// scanAgreement is NCCAgreement over one more scan of src, for the class means of met.
+func scanAgreement(src Source, met *Metrics, w *mat.Dense, b []float64) (float64, error) {
+	counter, err := met.newAgreement(w, b)
+	if err != nil {
+		return 0, err
+	}
+	var agree, total int
+	err = src.Scan(func(rows []float64, sets []labelset.Set) error {
+		a, t, err := counter.count(rows, sets)
+		agree, total = agree+a, total+t
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	return float64(agree) / float64(total), nil
 }
 
 // scatterIsCheaper says whether the d x d scatter (about d/2 multiply-adds per feature
@@ -124,8 +163,9 @@ func scatterIsCheaper(k, d int, withW bool) bool {
 	return (k-1)*scans > d/2
 }
 
-// accumulate is ComputeSource's one-scan way, through an Accumulator.
-func accumulate(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
+// accumulate is ComputeSource's one-scan way: an Accumulator fed with every batch of
+// src.
+func accumulate(k, d int, src Source, opts *Options) (*Accumulator, error) {
 	acc, err := NewAccumulator(k, d, opts)
 	if err != nil {
 		return nil, err
@@ -152,7 +192,7 @@ func accumulate(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) 
 	if err != nil {
 		return nil, err
 	}
-	return acc.Result(w, b)
+	return acc, nil
 }
 
 // project is ComputeSource's way without a d x d matrix: set means first, then one scan

@@ -11,7 +11,8 @@
 //     make a few passes: set means, then projections on the between-class directions.
 //     When K is large next to d (K = 1,000, d = 2,048, say), where those projections
 //     would cost more than the d x d within-class scatter, they read the features once
-//     the Accumulator's way, plus one pass for the NCC agreement.
+//     the Accumulator's way, plus one pass for the NCC agreement, which runs while
+//     the metrics are computed from the first.
 //   - NewAccumulator(k, d, opts), then Add or AddFloat32 for each batch and Result(w, b)
 //     at the end, for features that arrive in batches (a training loop): memory is
 //     O(d^2) per multiplicity and O(d) per label set, whatever N is.
@@ -125,12 +126,14 @@
 // pinv(G) has a closed form when G is invertible or when its one eigenvalue below the
 // cut belongs to the direction c of the sample counts (for the paper's mu_G,
 // sum_k n_k (mu_k - mu_G) = 0): pinv(G) = (G + s c c^T)^-1 - c c^T/s, by one Cholesky
-// factorisation. The eigenvalues alone (several times cheaper than the eigenvectors)
-// decide; the eigenvectors are used when the kept eigenvalues come within 2x of the cut
-// or below 1e-6 of the largest, or more than one eigenvalue is cut
-// (TestVariabilityByInverse). Likewise W's row space comes from CholeskyQR2 when the
-// eigenvalues of W W^T show full row rank with a margin (s_min >= 1e-4 s_max), from the
-// SVD otherwise (TestRowSpaceByCholesky).
+// factorisation. Whether that holds needs no eigenvalue decomposition: the largest
+// eigenvalue comes from a Lanczos iteration, and one Cholesky factorisation of the
+// shifted matrix minus a bound shows every other eigenvalue above it (Sylvester's law
+// of inertia); the eigenvectors are used when the kept eigenvalues may come within 2x
+// of the cut or below 1e-6 of the largest, or more than one eigenvalue is cut
+// (TestVariabilityByInverse, TestLargestEigenvalue). Likewise W's row space comes from
+// CholeskyQR2 when W W^T has full rank with a margin (s_min >= 1e-4 s_max, by the same
+// two tests), from the SVD otherwise (TestRowSpaceByCholesky).
 // When Sigma_B is zero (all means equal) the ratio is undefined and reported as NaN.
 //
 // # Reference-code variant

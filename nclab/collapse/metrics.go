@@ -340,53 +340,51 @@ const (
 
 // variabilityByInverse is variability for wide means (r <= d) from the r x r Gram matrix
 // G = M_c M_c^T without its eigenvectors: pinv(Sigma_B) = r M_c^T pinv(G)^2 M_c, so the
-// ratio is sum_j within(D)_j / n for the directions D = M_c^T pinv(G) (d x r). The
-// eigenvalues alone (far cheaper than the eigenvectors) say whether pinv(G) has a closed
-// form: G invertible, or G with one eigenvalue below the cut whose eigenvector is the
-// weights' direction c (the centred means of a count-weighted global mean sum to zero
-// with the counts as weights, so M_c^T c = 0), where pinv(G) = (G + s c c^T)^-1 - c c^T/s
-// for any s > 0 (s = s_max^2 keeps the sum well conditioned), and so
-// D = M_c^T (G + s c c^T)^-1. Both come from one Cholesky factorisation. ok is false
-// when neither case holds with the margins above; the caller then uses the eigenvectors.
+// ratio is sum_j within(D)_j / n for the directions D = M_c^T pinv(G) (d x r).
+// pinv(G) has a closed form when G is invertible, or when its one eigenvalue below the
+// cut belongs to the weights' direction c (the centred means of a count-weighted global
+// mean sum to zero with the counts as weights, so M_c^T c = 0): then
+// pinv(G) = (G + s c c^T)^-1 - c c^T/s for any s > 0 (s = s_max^2 keeps the sum well
+// conditioned), and so D = M_c^T (G + s c c^T)^-1. Which case holds, with the margins
+// above, needs only s_max^2 (largestEigenvalue) and a lower bound on the other
+// eigenvalues (eigenvaluesAbove: one Cholesky factorisation; for the shifted matrix, by
+// interlacing, every eigenvalue of G but the one along c is at least its smallest), not
+// the eigenvalues themselves. ok is false when neither case holds or the Lanczos
+// iteration does not converge; the caller then uses the eigenvectors.
 func variabilityByInverse(centred *mat.Dense, g *mat.SymDense, weights []float64, n int, within func(v *mat.Dense) []float64, rtol, floor float64, opts *Options) (nc, lambdaMax float64, ok bool) {
 	r := g.SymmetricDim()
-	var eig mat.EigenSym
-	if !eig.Factorize(g, false) {
-		return 0, 0, false
-	}
-	values := eig.Values(nil) // ascending
-	top := values[r-1]
-	if !(top > 0) {
+	top, ok := largestEigenvalue(g)
+	if !ok || !(top > 0) {
 		return 0, 0, false
 	}
 	lambdaMax = top / float64(r)
 	cut := max(rtol*lambdaMax, floor) * float64(r) // in units of G's eigenvalues
-	zero := 0
-	for zero < r && values[zero] <= cut {
-		zero++
-	}
-	if zero > 1 || zero == r || values[zero] < max(2*cut, inverseCond*top) {
-		return 0, 0, false
-	}
+	bound := max(2*cut, inverseCond*top)           // every kept eigenvalue is above it
 	shifted := mat.NewSymDense(r, nil)
 	shifted.CopySym(g)
+	// The null direction c: G c = 0 to rounding, and c^T G c (at least G's smallest
+	// eigenvalue) below the cut.
 	var c []float64
-	if zero == 1 {
-		if len(weights) != r {
-			return 0, 0, false
-		}
+	if len(weights) == r {
 		c = slices.Clone(weights)
 		if norm := floats.Norm(c, 2); norm > 0 {
 			floats.Scale(1/norm, c)
 		} else {
-			return 0, 0, false
+			c = nil
 		}
+	}
+	if c != nil {
 		var gc mat.VecDense
 		gc.MulVec(g, mat.NewVecDense(r, c))
-		if mat.Norm(&gc, 2) > nullResidual*values[1] {
-			return 0, 0, false
+		if floats.Dot(gc.RawVector().Data, c) <= cut {
+			shifted.SymRankOne(shifted, top, mat.NewVecDense(r, c))
+			bound = max(bound, mat.Norm(&gc, 2)/nullResidual)
+		} else {
+			c = nil // G has no eigenvalue below the cut along c: it must be invertible
 		}
-		shifted.SymRankOne(shifted, top, mat.NewVecDense(r, c))
+	}
+	if !eigenvaluesAbove(shifted, bound) {
+		return 0, 0, false
 	}
 	var chol mat.Cholesky
 	if !chol.Factorize(shifted) {

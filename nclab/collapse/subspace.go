@@ -59,17 +59,14 @@ const fullRankCond = 1e-8
 // factor L_1 of W W^T, then Q = Q_1 L_2^-T for that of Q_1^T Q_1, orthonormal to
 // rounding for condition numbers up to about 1e8. It costs two K x K x d products and
 // two K x K factorisations, against the thin SVD's bidiagonalisation and QR sweeps
-// (several times slower at K = 1,000, d = 2,048). ok is false when the eigenvalues of
-// W W^T (gram; without eigenvectors) show W may not have full rank.
+// (several times slower at K = 1,000, d = 2,048). ok is false unless every eigenvalue of
+// W W^T (gram) is above fullRankCond times the largest (largestEigenvalue and
+// eigenvaluesAbove, without the eigenvalues themselves).
 func rowSpaceByCholesky(w, gram *mat.Dense, opts *Options) (sp rowSpace, ok bool) {
 	k, d := w.Dims()
 	g := symmetrised(gram)
-	var eig mat.EigenSym
-	if !eig.Factorize(g, false) {
-		return sp, false
-	}
-	values := eig.Values(nil)
-	if !(values[k-1] > 0) || values[0] < fullRankCond*values[k-1] {
+	top, ok := largestEigenvalue(g)
+	if !ok || !(top > 0) || !eigenvaluesAbove(g, fullRankCond*top) {
 		return sp, false
 	}
 	// rows = L^-1 W (K x d) is Q^T, once for each of the two factorisations.
@@ -121,24 +118,13 @@ func (sp rowSpace) splitRows(a *mat.Dense, opts *Options) (row, null *mat.Dense)
 	return row, null
 }
 
-// projectColumns returns P v for a d x q matrix of directions v (products through
-// opts).
-func (sp rowSpace) projectColumns(v *mat.Dense, opts *Options) *mat.Dense {
-	_, q := v.Dims()
-	out := mat.NewDense(sp.d, q, nil)
-	if sp.r > 0 {
-		var c mat.Dense
-		opts.mul(&c, sp.q.T(), v)
-		opts.mul(out, sp.q, &c)
-	}
-	return out
-}
-
 // subspaceSplit fills AngleRow, AngleNull, NC1Row, NullEnergy and WRank (METHOD.md §5)
 // from sp, the row space of W.
 // Every quantity is linear in h, so the metrics of P h come from the projected means
 // and the within-class scatter along projected directions, with no pass over P h:
-// mean(P h) = P mu, and ((P (h - mu)) . v) = ((h - mu) . P v).
+// mean(P h) = P mu, and ((P (h - mu)) . v) = ((h - mu) . P v) = ((h - mu) . v) for the
+// directions v of NC1Row, which are combinations of the projected means and so lie in
+// the row space already (P v = v to rounding).
 func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, sp rowSpace, rtol float64, unclipped bool) {
 	met.WRank = sp.r
 	rowClass, nullClass := sp.splitRows(met.ClassMeans, &met.opts)
@@ -146,7 +132,7 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, sp rowSpac
 	// Directions of P Sigma_B P below rtol times the largest eigenvalue of the full-space
 	// Sigma_B are rounding noise of the projection, as in pinv.
 	met.NC1Row, _ = variability(rowClass, rowG, nil, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
-		return within(1, sp.projectColumns(v, &met.opts))
+		return within(1, v)
 	}, rtol, rtol*met.lambdaMax, &met.opts)
 	// Angles between projected means that are rounding noise are undefined.
 	fullNorm := mat.Norm(met.ClassMeans, 2)
