@@ -46,6 +46,7 @@ type scatter struct {
 	rows    int
 	scratch gramScratch
 	pending chan error // the update in flight, or nil
+	full    []float64  // c symmetrised (d x d), for within; nil until then and after an update
 }
 
 // NewAccumulator starts an accumulation for K classes and d-dimensional features; opts
@@ -170,7 +171,7 @@ func (sc *scatter) flush(d int, opts *Options) error {
 		sc.spare = make([]float64, len(sc.buf))
 	}
 	full, rows := sc.buf, sc.rows
-	sc.buf, sc.spare, sc.rows = sc.spare, full, 0
+	sc.buf, sc.spare, sc.rows, sc.full = sc.spare, full, 0, nil
 	sc.pending = make(chan error, 1)
 	go func() { sc.pending <- opts.gram(full, rows, d, sc.c, &sc.scratch) }()
 	return nil
@@ -239,16 +240,19 @@ func (a *Accumulator) within(m int, v *mat.Dense) []float64 {
 	}
 	// C v as a general product of the symmetrised scatter (gonum's Gemm is blocked and
 	// parallel, its Symm is not; MatMul64 takes general matrices).
-	c := a.scatter[m].c
-	full := make([]float64, d*d)
-	for i := range d {
-		for j := i; j < d; j++ {
-			full[i*d+j] = c.Data[i*c.Stride+j]
-			full[j*d+i] = c.Data[i*c.Stride+j]
+	sc := a.scatter[m]
+	if sc.full == nil {
+		c := sc.c
+		sc.full = make([]float64, d*d)
+		for i := range d {
+			for j := i; j < d; j++ {
+				sc.full[i*d+j] = c.Data[i*c.Stride+j]
+				sc.full[j*d+i] = c.Data[i*c.Stride+j]
+			}
 		}
 	}
 	var cv mat.Dense
-	a.opts.mul(&cv, mat.NewDense(d, d, full), v)
+	a.opts.mul(&cv, mat.NewDense(d, d, sc.full), v)
 	out := make([]float64, q)
 	for i := range d {
 		for j, x := range v.RawRowView(i) {

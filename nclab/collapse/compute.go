@@ -421,7 +421,7 @@ func (a *agreement) count(features []float64, sets []labelset.Set) (agree, total
 			if fast {
 				// float32 scores: a near-tie is decided again in float64.
 				h := features[(start+r)*d : (start+r+1)*d]
-				hNorm := floats.Norm(h, 2)
+				hNorm := math.Sqrt(floats.Dot(h, h)) // no overflow at the metrics' scale
 				if margin[0] < 1e-4*(hNorm*a.maxMean+a.maxMean*a.maxMean) || margin[1] < 1e-4*hNorm*a.maxW {
 					for c := range 2 * k {
 						a.exact[c] = floats.Dot(h, a.both.RawRowView(c))
