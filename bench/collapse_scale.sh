@@ -25,6 +25,7 @@ for n in "${sizes[@]}"; do
   data="$tmp/n$n"
   mkdir -p "$data"
   /usr/bin/python3 bench/collapse_scale.py generate --n "$n" --out "$data"
+  sync # the generated file's writeback must not fall into the first timed run
   echo "== N = $n, d = 2048, K = 1000, float32: $(du -h "$data/features.npy" | cut -f1) of features"
   /usr/bin/time -f "%e %M %U %S" -o "$data/go.time" "$tmp/nclab" collapse --features "$data/features.npy" \
     --labels "$data/labels.npy" --weights "$data/W.npy" --bias "$data/b.npy" --json >"$data/go.json"

@@ -38,15 +38,18 @@ type Accumulator struct {
 }
 
 // scatter is sum (h - shift_S)(h - shift_S)^T over the samples of one multiplicity
-// (upper triangle), fed by rank-k updates of buffered rows.
+// (upper triangle), fed by rank-k updates of buffered rows: in float32 through
+// Options.MatMul (fast) or in float64 with gonum.
 type scatter struct {
-	c       blas64.Symmetric
-	buf     []float64 // the rows being buffered
-	spare   []float64 // the rows of the update in flight
-	rows    int
-	scratch gramScratch
-	pending chan error // the update in flight, or nil
-	full    []float64  // c symmetrised (d x d), for within; nil until then and after an update
+	c           blas64.Symmetric
+	fast        bool
+	block       int       // rows per update
+	buf, spare  []float64 // the rows being buffered and those of the update in flight
+	buf32, sp32 []float32 // the same when fast
+	rows        int
+	scratch     gramScratch
+	pending     chan error // the update in flight, or nil
+	full        []float64  // c symmetrised (d x d), for within; nil until then and after an update
 }
 
 // NewAccumulator starts an accumulation for K classes and d-dimensional features; opts
@@ -88,14 +91,51 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 		return &beyondScaleError{first: a.n, last: a.n + len(sets) - 1, maxAbs: maxAbs}
 	}
 	features, a.scaled = scaleRows(features, a.scale, a.scaled)
+	return addRows(a, features, sets)
+}
+
+// AddFloat32 is Add for float32 features (as GoMLX tensors and .npy files hold them);
+// every sum is in float64, as with Add. Their magnitudes never call for a scale, so no
+// widened copy is made unless float64 batches set one before.
+func (a *Accumulator) AddFloat32(features []float32, sets []labelset.Set) error {
+	if a.scale != 1 {
+		wide := make([]float64, len(features))
+		for i, v := range features {
+			wide[i] = float64(v)
+		}
+		return a.Add(wide, sets)
+	}
+	if err := validateBatch(a.k, a.d, features, sets, a.n); err != nil {
+		return err
+	}
+	return addRows(a, features, sets)
+}
+
+// addCheckedFloat32 is AddFloat32 for rows a Source has checked to be finite.
+func (a *Accumulator) addCheckedFloat32(features []float32, sets []labelset.Set) error {
+	if a.scale != 1 || len(features) != len(sets)*a.d {
+		return a.AddFloat32(features, sets)
+	}
+	if err := validateSets(a.k, sets, a.n); err != nil {
+		return err
+	}
+	return addRows(a, features, sets)
+}
+
+// addRows accumulates a validated batch at the accumulator's scale.
+func addRows[T float32 | float64](a *Accumulator, features []T, sets []labelset.Set) error {
 	d := a.d
 	for i, s := range sets {
 		row := features[i*d : (i+1)*d]
-		st := a.table.lookup(s, row)
+		st := lookupRow(a.table, s, row)
 		sc := a.scatterOf(len(s))
-		st.add(row, sc.buf[sc.rows*d:(sc.rows+1)*d])
+		if sc.fast {
+			addRow(st, row, sc.buf32[sc.rows*d:(sc.rows+1)*d])
+		} else {
+			addRow(st, row, sc.buf[sc.rows*d:(sc.rows+1)*d])
+		}
 		sc.rows++
-		if sc.rows*d == len(sc.buf) {
+		if sc.rows == sc.block {
 			if err := sc.flush(d, &a.opts); err != nil {
 				return err
 			}
@@ -103,16 +143,6 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 	}
 	a.n += len(sets)
 	return nil
-}
-
-// AddFloat32 is Add for float32 features (as GoMLX tensors and .npy files hold them);
-// they are widened to float64 before anything is summed.
-func (a *Accumulator) AddFloat32(features []float32, sets []labelset.Set) error {
-	wide := make([]float64, len(features))
-	for i, v := range features {
-		wide[i] = float64(v)
-	}
-	return a.Add(wide, sets)
 }
 
 // beyondScaleError is a batch whose magnitude is beyond 2^(maxScale+100) at the scale
@@ -142,13 +172,17 @@ func (a *Accumulator) N() int { return a.n }
 func (a *Accumulator) scatterOf(m int) *scatter {
 	sc, ok := a.scatter[m]
 	if !ok {
-		block := scatterBlock
-		if a.opts.MatMul != nil {
-			block = fastScatterBlock
-		}
+		d := a.d
 		sc = &scatter{
-			c:   blas64.Symmetric{N: a.d, Stride: a.d, Data: make([]float64, a.d*a.d), Uplo: blas.Upper},
-			buf: make([]float64, block*a.d),
+			c:     blas64.Symmetric{N: d, Stride: d, Data: make([]float64, d*d), Uplo: blas.Upper},
+			fast:  a.opts.MatMul != nil && fastScatterBlock*d*d >= FastProductMin,
+			block: scatterBlock,
+		}
+		if sc.fast {
+			sc.block = fastScatterBlock
+			sc.buf32 = make([]float32, sc.block*d)
+		} else {
+			sc.buf = make([]float64, sc.block*d)
 		}
 		a.scatter[m] = sc
 	}
@@ -167,13 +201,27 @@ func (sc *scatter) flush(d int, opts *Options) error {
 	if err := sc.wait(); err != nil {
 		return err
 	}
+	rows := sc.rows
+	sc.rows, sc.full = 0, nil
+	sc.pending = make(chan error, 1)
+	if sc.fast {
+		if sc.sp32 == nil {
+			sc.sp32 = make([]float32, len(sc.buf32))
+		}
+		full := sc.buf32
+		sc.buf32, sc.sp32 = sc.sp32, full
+		go func() { sc.pending <- opts.gram32(full, rows, d, sc.c, &sc.scratch) }()
+		return nil
+	}
 	if sc.spare == nil {
 		sc.spare = make([]float64, len(sc.buf))
 	}
-	full, rows := sc.buf, sc.rows
-	sc.buf, sc.spare, sc.rows, sc.full = sc.spare, full, 0, nil
-	sc.pending = make(chan error, 1)
-	go func() { sc.pending <- opts.gram(full, rows, d, sc.c, &sc.scratch) }()
+	full := sc.buf
+	sc.buf, sc.spare = sc.spare, full
+	go func() {
+		blas64.Syrk(blas.Trans, 1, blas64.General{Rows: rows, Cols: d, Stride: d, Data: full[:rows*d]}, 1, sc.c)
+		sc.pending <- nil
+	}()
 	return nil
 }
 

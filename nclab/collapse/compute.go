@@ -127,6 +127,13 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 	return met, nil
 }
 
+// float32Source is a Source that can also yield its rows as float32 (an NPYSource of a
+// float16 or float32 file), which spares ComputeSource widening them and rounding them
+// back for the float32 products; ok is false, and nothing is read, when it cannot.
+type float32Source interface {
+	scanFloat32(yield func(rows []float32, sets []labelset.Set) error) (ok bool, err error)
+}
+
 // agreementResult is what scanAgreement returns, through a channel.
 type agreementResult struct {
 	value float64
@@ -140,11 +147,21 @@ func scanAgreement(src Source, met *Metrics, w *mat.Dense, b []float64) (float64
 		return 0, err
 	}
 	var agree, total int
-	err = src.Scan(func(rows []float64, sets []labelset.Set) error {
-		a, t, err := counter.count(rows, sets)
-		agree, total = agree+a, total+t
-		return err
-	})
+	handled := false
+	if f, ok := src.(float32Source); ok && counter.float32Ready() {
+		handled, err = f.scanFloat32(func(rows []float32, sets []labelset.Set) error {
+			a, t, err := counter.count32(rows, sets)
+			agree, total = agree+a, total+t
+			return err
+		})
+	}
+	if !handled {
+		err = src.Scan(func(rows []float64, sets []labelset.Set) error {
+			a, t, err := counter.count(rows, sets)
+			agree, total = agree+a, total+t
+			return err
+		})
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -169,6 +186,15 @@ func accumulate(k, d int, src Source, opts *Options) (*Accumulator, error) {
 	acc, err := NewAccumulator(k, d, opts)
 	if err != nil {
 		return nil, err
+	}
+	if f, ok := src.(float32Source); ok {
+		// float32 features never need a scale: no rescan.
+		if handled, err := f.scanFloat32(acc.addCheckedFloat32); handled {
+			if err != nil {
+				return nil, err
+			}
+			return acc, nil
+		}
 	}
 	err = src.Scan(acc.Add)
 	var beyond *beyondScaleError
@@ -217,7 +243,7 @@ func project(k, d int, src Source, w *mat.Dense, b []float64, opts *Options) (*M
 				for _, v := range row {
 					maxAbs = max(maxAbs, math.Abs(v))
 				}
-				table.lookup(s, row).add(row, dev)
+				addRow(lookupRow(table, s, row), row, dev)
 			}
 			n += len(sets)
 			return nil
@@ -358,6 +384,7 @@ type agreement struct {
 	b             []float64  // the bias at the metrics' scale, or nil
 	maxMean, maxW float64    // the largest ||mu_c|| and ||w_c||
 	dots, exact   []float64  // scratch
+	dots32        []float32  // scratch of count32
 }
 
 func (met *Metrics) newAgreement(w *mat.Dense, b []float64) (*agreement, error) {
@@ -393,21 +420,48 @@ func (met *Metrics) newAgreement(w *mat.Dense, b []float64) (*agreement, error) 
 
 // count is CountAgreement on one batch.
 func (a *agreement) count(features []float64, sets []labelset.Set) (agree, total int, err error) {
-	k, d := a.k, a.d
-	if err := validateBatch(k, d, features, sets, 0); err != nil {
+	if err := validateBatch(a.k, a.d, features, sets, 0); err != nil {
 		return 0, 0, err
 	}
 	if a.scale != 0 && a.scale != 1 {
 		features, _ = scaleRows(features, a.scale, nil)
 	}
-	// Blocks of consecutive rows, multiplied in place; rows of other multiplicities
-	// are computed and skipped, which is cheaper than gathering the singles.
-	if len(a.dots) < projectionBlock*2*k {
-		a.dots = make([]float64, projectionBlock*2*k)
+	if len(a.dots) < projectionBlock*2*a.k {
+		a.dots = make([]float64, projectionBlock*2*a.k)
 	}
+	return countRows(a, features, sets, a.product.mul, a.dots)
+}
+
+// float32Ready says whether count32 can take float32 rows as they are: the scores run
+// through Options.MatMul and the metrics were computed unscaled.
+func (a *agreement) float32Ready() bool {
+	return a.product.matMul != nil && (a.scale == 0 || a.scale == 1)
+}
+
+// count32 is count for float32 rows (float32Ready) that a Source has checked to be
+// finite, whose scores come from Options.MatMul without a float64 copy of the rows.
+func (a *agreement) count32(features []float32, sets []labelset.Set) (agree, total int, err error) {
+	if len(features) != len(sets)*a.d {
+		return 0, 0, fmt.Errorf("collapse: batch of %d label sets holds %d feature values, want %d x d = %d (d = %d)",
+			len(sets), len(features), len(sets), len(sets)*a.d, a.d)
+	}
+	if err := validateSets(a.k, sets, 0); err != nil {
+		return 0, 0, err
+	}
+	if len(a.dots32) < projectionBlock*2*a.k {
+		a.dots32 = make([]float32, projectionBlock*2*a.k)
+	}
+	return countRows(a, features, sets, a.product.mul32, a.dots32)
+}
+
+// countRows counts agreement over blocks of consecutive rows, their scores from mul
+// into dots; rows of other multiplicities are computed and skipped, which is cheaper
+// than gathering the singles.
+func countRows[T float32 | float64](a *agreement, features []T, sets []labelset.Set, mul func(x []T, rows int, out []T) (bool, error), dots []T) (agree, total int, err error) {
+	k, d := a.k, a.d
 	for start := 0; start < len(sets); start += projectionBlock {
 		end := min(start+projectionBlock, len(sets))
-		fast, err := a.product.mul(features[start*d:end*d], end-start, a.dots)
+		fast, err := mul(features[start*d:end*d], end-start, dots)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -416,13 +470,20 @@ func (a *agreement) count(features []float64, sets []labelset.Set) (agree, total
 				continue
 			}
 			total++
-			row := a.dots[r*2*k : (r+1)*2*k]
-			nearest, best, margin := choose(row, a.meanSq, a.b, k)
+			nearest, best, margin := choose(dots[r*2*k:(r+1)*2*k], a.meanSq, a.b, k)
 			if fast {
 				// float32 scores: a near-tie is decided again in float64.
-				h := features[(start+r)*d : (start+r+1)*d]
-				hNorm := math.Sqrt(floats.Dot(h, h)) // no overflow at the metrics' scale
+				row := features[(start+r)*d : (start+r+1)*d]
+				var hh float64
+				for _, v := range row {
+					hh += float64(v) * float64(v)
+				}
+				hNorm := math.Sqrt(hh) // no overflow at the metrics' scale
 				if margin[0] < 1e-4*(hNorm*a.maxMean+a.maxMean*a.maxMean) || margin[1] < 1e-4*hNorm*a.maxW {
+					h := make([]float64, d)
+					for j, v := range row {
+						h[j] = float64(v)
+					}
 					for c := range 2 * k {
 						a.exact[c] = floats.Dot(h, a.both.RawRowView(c))
 					}
@@ -440,11 +501,11 @@ func (a *agreement) count(features []float64, sets []labelset.Set) (agree, total
 // choose returns, from a row of [mu . h, W h] scores, the nearest class mean
 // (||h - mu_c||^2 - ||h||^2 = ||mu_c||^2 - 2 h . mu_c), the classifier's argmax (ties
 // to the lowest class) and the gaps to the runners-up.
-func choose(row, meanSq, b []float64, k int) (nearest, best int, margin [2]float64) {
+func choose[T float32 | float64](row []T, meanSq, b []float64, k int) (nearest, best int, margin [2]float64) {
 	d0, d1 := math.Inf(1), math.Inf(1) // smallest and second-smallest distance
 	l0, l1 := math.Inf(-1), math.Inf(-1)
 	for c := range k {
-		if dist := meanSq[c] - 2*row[c]; dist < d0 {
+		if dist := meanSq[c] - 2*float64(row[c]); dist < d0 {
 			d0, d1, nearest = dist, d0, c
 		} else if dist < d1 {
 			d1 = dist
@@ -459,9 +520,9 @@ func choose(row, meanSq, b []float64, k int) (nearest, best int, margin [2]float
 }
 
 // logit is (W h + b)_c from a row holding [mu . h, W h].
-func logit(row, b []float64, k, c int) float64 {
+func logit[T float32 | float64](row []T, b []float64, k, c int) float64 {
 	if b == nil {
-		return row[k+c]
+		return float64(row[k+c])
 	}
-	return row[k+c] + b[c]
+	return float64(row[k+c]) + b[c]
 }

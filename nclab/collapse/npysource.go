@@ -3,7 +3,6 @@ package collapse
 import (
 	"fmt"
 	"io"
-	"math"
 	"sync"
 
 	"github.com/nclab/nclab/nclab/labelset"
@@ -17,12 +16,15 @@ const npyChunk = 1024
 // write it: float16/32/64, any format version and byte order) in chunks of 1,024 rows,
 // reading the file again on every Scan and checking every value is finite, so that
 // memory does not grow with N. A Fortran-order file is read into memory once.
+// ComputeSource reads a float16 or float32 file as float32, without widening it to
+// float64 first (the sums are float64 either way, and the numbers the same).
 type NPYSource struct {
 	Path string
 	N, D int
 	Sets []labelset.Set // the label set of each row, len N
 
-	memory []float64 // the features, for a Fortran-order file only
+	memory  []float64 // the features, for a Fortran-order file only
+	float32 bool      // a float16 or float32 file (scanFloat32 reads it)
 }
 
 // OpenNPY checks the .npy file at path (a 2-D array of N rows) and returns its
@@ -39,7 +41,7 @@ func OpenNPY(path string, sets []labelset.Set) (*NPYSource, error) {
 	if r.Rows != len(sets) {
 		return nil, fmt.Errorf("collapse: features %s has %d rows but there are %d label sets", path, r.Rows, len(sets))
 	}
-	src := &NPYSource{Path: path, N: r.Rows, D: r.Cols, Sets: sets}
+	src := &NPYSource{Path: path, N: r.Rows, D: r.Cols, Sets: sets, float32: r.Float32()}
 	if r.Fortran && r.Rows > 1 && r.Cols > 1 {
 		m, _, err := npyfile.ReadMatrix(path)
 		if err != nil {
@@ -55,6 +57,23 @@ func (s *NPYSource) Scan(yield func(rows []float64, sets []labelset.Set) error) 
 	if s.memory != nil {
 		return SliceSource{Rows: s.memory, Sets: s.Sets, D: s.D}.Scan(yield)
 	}
+	return scanChunks(s, (*npyfile.Reader).Next, yield)
+}
+
+// scanFloat32 is Scan for a C-order float16 or float32 file, with the rows as float32
+// (no widening pass; ComputeSource's fast products round to float32 anyway); ok is
+// false, and nothing is read, for any other file.
+func (s *NPYSource) scanFloat32(yield func(rows []float32, sets []labelset.Set) error) (ok bool, err error) {
+	if s.memory != nil || !s.float32 {
+		return false, nil
+	}
+	return true, scanChunks(s, (*npyfile.Reader).NextFloat32, yield)
+}
+
+// scanChunks reads s chunk by chunk with next, checking every value is finite: a reader
+// goroutine decodes and checks the next chunk while yield works on this one; two
+// buffers take turns.
+func scanChunks[T float32 | float64](s *NPYSource, next func(*npyfile.Reader, []T) (int, error), yield func(rows []T, sets []labelset.Set) error) error {
 	r, err := npyfile.Open(s.Path)
 	if err != nil {
 		return fmt.Errorf("collapse: %w", err)
@@ -63,30 +82,28 @@ func (s *NPYSource) Scan(yield func(rows []float64, sets []labelset.Set) error) 
 	if r.Rows != s.N || r.Cols != s.D {
 		return fmt.Errorf("collapse: features %s changed while being read: now %d x %d", s.Path, r.Rows, r.Cols)
 	}
-	// A reader goroutine decodes and checks the next chunk while yield works on this
-	// one; two buffers take turns.
 	type chunk struct {
-		rows       []float64
+		rows       []T
 		start, num int
 		err        error
 	}
-	chunks, free, done := make(chan chunk), make(chan []float64, 2), make(chan struct{})
-	free <- make([]float64, npyChunk*s.D)
-	free <- make([]float64, npyChunk*s.D)
+	chunks, free, done := make(chan chunk), make(chan []T, 2), make(chan struct{})
+	free <- make([]T, npyChunk*s.D)
+	free <- make([]T, npyChunk*s.D)
 	var reading sync.WaitGroup
 	defer reading.Wait() // before r.Close
 	defer close(done)
 	reading.Go(func() {
 		defer close(chunks)
 		for start := 0; ; {
-			var buf []float64
+			var buf []T
 			select {
 			case buf = <-free:
 			case <-done:
 				return
 			}
 			c := chunk{start: start}
-			c.num, c.err = r.Next(buf)
+			c.num, c.err = next(r, buf)
 			switch {
 			case c.err == io.EOF:
 				return
@@ -95,7 +112,7 @@ func (s *NPYSource) Scan(yield func(rows []float64, sets []labelset.Set) error) 
 			default:
 				c.rows = buf[:c.num*s.D]
 				for idx, v := range c.rows {
-					if math.IsNaN(v) || math.IsInf(v, 0) {
+					if v-v != 0 { // NaN or ±Inf
 						c.err = fmt.Errorf("collapse: features %s: entry [%d, %d] is %v", s.Path, start+idx/s.D, idx%s.D, v)
 						break
 					}

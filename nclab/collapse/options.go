@@ -87,17 +87,9 @@ func (p *product) mul(x []float64, rows int, out []float64) (fast bool, err erro
 			blas64.General{Rows: rows, Cols: q, Stride: q, Data: out[:rows*q]})
 		return false, nil
 	}
-	if p.v32 == nil {
-		p.v32 = make([]float32, d*q)
-		for i := range d {
-			for j, e := range p.v.Data[i*p.v.Stride : i*p.v.Stride+q] {
-				p.v32[i*q+j] = float32(e)
-			}
-		}
-	}
 	p.x32 = toFloat32(p.x32, x[:rows*d])
 	p.out32 = grow(p.out32, rows*q)
-	if err := p.matMul(p.x32, rows, d, p.v32, q, p.out32); err != nil {
+	if err := p.matMul(p.x32, rows, d, p.vFloat32(), q, p.out32); err != nil {
 		return true, fmt.Errorf("collapse: Options.MatMul: %w", err)
 	}
 	for i, e := range p.out32 {
@@ -106,20 +98,40 @@ func (p *product) mul(x []float64, rows int, out []float64) (fast bool, err erro
 	return true, nil
 }
 
+// mul32 is mul for float32 rows x, always through MatMul (which must be set); fast is
+// true.
+func (p *product) mul32(x []float32, rows int, out []float32) (fast bool, err error) {
+	d, q := p.v.Rows, p.v.Cols
+	if err := p.matMul(x[:rows*d], rows, d, p.vFloat32(), q, out[:rows*q]); err != nil {
+		return true, fmt.Errorf("collapse: Options.MatMul: %w", err)
+	}
+	return true, nil
+}
+
+// vFloat32 is v rounded to float32, row-major, converted on first use.
+func (p *product) vFloat32() []float32 {
+	if p.v32 == nil {
+		d, q := p.v.Rows, p.v.Cols
+		p.v32 = make([]float32, d*q)
+		for i := range d {
+			for j, e := range p.v.Data[i*p.v.Stride : i*p.v.Stride+q] {
+				p.v32[i*q+j] = float32(e)
+			}
+		}
+	}
+	return p.v32
+}
+
 // gramBlock is the column-block width of the float32 scatter: x^T x is computed block
 // pair by block pair over the upper block triangle only, which saves up to half of the
 // work for wide features while each product stays large enough to run efficiently.
 const gramBlock = 512
 
-// gram adds x^T x (x: rows x d, row-major) to the upper triangle of c, through MatMul in
-// float32 (as products of x's column blocks, transposed, with x's column blocks, over
-// the upper block triangle) when it is set and the block is large, else with gonum's
-// float64 Syrk; scratch holds the float32 buffers.
-func (o *Options) gram(x []float64, rows, d int, c blas64.Symmetric, scratch *gramScratch) error {
-	if o == nil || o.MatMul == nil || rows*d*d < FastProductMin {
-		blas64.Syrk(blas.Trans, 1, blas64.General{Rows: rows, Cols: d, Stride: d, Data: x[:rows*d]}, 1, c)
-		return nil
-	}
+// gram32 adds x^T x (x: rows x d float32, row-major) to the upper triangle of c,
+// through MatMul, as products of x's column blocks, transposed, with x's column blocks,
+// over the upper block triangle, each added to c in float64; scratch holds the float32
+// buffers.
+func (o *Options) gram32(x []float32, rows, d int, c blas64.Symmetric, scratch *gramScratch) error {
 	// xt is x^T (d x rows): its block of rows [lo, hi) is block [lo, hi) of x, transposed.
 	scratch.xt32 = grow(scratch.xt32, rows*d)
 	transposeTo(scratch.xt32, x[:rows*d], rows, d)
@@ -130,9 +142,7 @@ func (o *Options) gram(x []float64, rows, d int, c blas64.Symmetric, scratch *gr
 		w2 := hi2 - lo2
 		cols := scratch.cols32[:rows*w2] // x[:, lo2:hi2], row-major
 		for i := range rows {
-			for j, e := range x[i*d+lo2 : i*d+hi2] {
-				cols[i*w2+j] = float32(e)
-			}
+			copy(cols[i*w2:(i+1)*w2], x[i*d+lo2:i*d+hi2])
 		}
 		for lo1 := 0; lo1 <= lo2; lo1 += gramBlock {
 			hi1 := min(lo1+gramBlock, d)
@@ -155,15 +165,15 @@ func (o *Options) gram(x []float64, rows, d int, c blas64.Symmetric, scratch *gr
 // gramScratch are the float32 buffers of Options.gram.
 type gramScratch struct{ xt32, cols32, out32 []float32 }
 
-// transposeTo sets dst (d x rows, row-major) to the transpose of x (rows x d), rounded
-// to float32, tile by tile so that both sides stay in cache.
-func transposeTo(dst []float32, x []float64, rows, d int) {
+// transposeTo sets dst (d x rows, row-major) to the transpose of x (rows x d), tile by
+// tile so that both sides stay in cache.
+func transposeTo(dst, x []float32, rows, d int) {
 	const tile = 32
 	for i0 := 0; i0 < rows; i0 += tile {
 		for j0 := 0; j0 < d; j0 += tile {
 			for i := i0; i < min(i0+tile, rows); i++ {
 				for j, e := range x[i*d+j0 : i*d+min(j0+tile, d)] {
-					dst[(j0+j)*rows+i] = float32(e)
+					dst[(j0+j)*rows+i] = e
 				}
 			}
 		}

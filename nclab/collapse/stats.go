@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/nclab/nclab/nclab/labelset"
-	"gonum.org/v1/gonum/floats"
 )
 
 // setStats are the sufficient statistics of one label set: its count, a shift (its
@@ -29,14 +28,18 @@ func (s *setStats) spread() float64 {
 	return max(0, s.sq-t/float64(s.count))
 }
 
-// add accumulates one sample row into the set, with dev as scratch (len d); it returns
-// dev = row - shift.
-func (s *setStats) add(row, dev []float64) []float64 {
+// addRow accumulates one sample row into the set s and writes dev = row - shift
+// (computed in float64, then rounded to dev's type).
+func addRow[T, U float32 | float64](s *setStats, row []T, dev []U) {
 	s.count++
-	floats.SubTo(dev, row, s.shift)
-	floats.Add(s.sum, dev)
-	s.sq += floats.Dot(dev, dev)
-	return dev
+	var sq float64
+	for j, v := range row {
+		x := float64(v) - s.shift[j]
+		s.sum[j] += x
+		sq += x * x
+		dev[j] = U(x)
+	}
+	s.sq += sq
 }
 
 func (s *setStats) mean() []float64 {
@@ -58,13 +61,18 @@ func newSetTable(k, d int) *setTable {
 	return &setTable{k: k, d: d, index: map[string]int{}}
 }
 
-// lookup returns the statistics of s, creating them (with row as the shift) if new.
-func (t *setTable) lookup(s labelset.Set, row []float64) *setStats {
+// lookupRow returns the statistics of s in t, creating them (with row as the shift) if
+// new.
+func lookupRow[T float32 | float64](t *setTable, s labelset.Set, row []T) *setStats {
 	key := s.Key()
 	if i, ok := t.index[key]; ok {
 		return t.sets[i]
 	}
-	st := &setStats{set: slices.Clone(s), shift: slices.Clone(row), sum: make([]float64, t.d)}
+	shift := make([]float64, len(row))
+	for j, v := range row {
+		shift[j] = float64(v)
+	}
+	st := &setStats{set: slices.Clone(s), shift: shift, sum: make([]float64, t.d)}
 	t.index[key] = len(t.sets)
 	t.sets = append(t.sets, st)
 	return st
@@ -96,15 +104,13 @@ func (t *setTable) multiplicities() []int {
 // validateBatch checks a batch of n = len(sets) rows of length d: every label set
 // non-empty, strictly increasing, inside [0, K); every feature finite. first is the
 // index of the batch's first sample in the whole stream, for messages.
-func validateBatch(k, d int, rows []float64, sets []labelset.Set, first int) error {
+func validateBatch[T float32 | float64](k, d int, rows []T, sets []labelset.Set, first int) error {
 	if len(rows) != len(sets)*d {
 		return fmt.Errorf("collapse: batch of %d label sets holds %d feature values, want %d x d = %d (d = %d)",
 			len(sets), len(rows), len(sets), len(sets)*d, d)
 	}
-	for i, s := range sets {
-		if err := validateSet(k, s); err != nil {
-			return fmt.Errorf("collapse: sample %d: %w", first+i, err)
-		}
+	if err := validateSets(k, sets, first); err != nil {
+		return err
 	}
 	for idx, v := range rows {
 		if v-v != 0 { // NaN or ±Inf
@@ -114,4 +120,12 @@ func validateBatch(k, d int, rows []float64, sets []labelset.Set, first int) err
 	return nil
 }
 
-func validateSet(k int, s labelset.Set) error { return s.Check(k) }
+// validateSets is validateBatch without the features, for rows a Source has checked.
+func validateSets(k int, sets []labelset.Set, first int) error {
+	for i, s := range sets {
+		if err := s.Check(k); err != nil {
+			return fmt.Errorf("collapse: sample %d: %w", first+i, err)
+		}
+	}
+	return nil
+}

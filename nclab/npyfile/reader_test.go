@@ -114,6 +114,46 @@ func TestStreamRows(t *testing.T) {
 	}
 }
 
+// TestNextFloat32 streams every float fixture (both byte orders, float16 and float32)
+// through NextFloat32 and compares with Next; float64 and integer files are refused.
+func TestNextFloat32(t *testing.T) {
+	files, _ := filepath.Glob("testdata/v[0-9]_*.npy")
+	read := 0
+	for _, path := range files {
+		r, err := Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wide := make([]float64, 6)
+		if _, err := r.Next(wide); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		r, _ = Open(path)
+		narrow := make([]float32, 6)
+		n, err := r.NextFloat32(narrow)
+		r.Close()
+		if !r.Float32() {
+			if err == nil || !strings.Contains(err.Error(), path) {
+				t.Errorf("%s (%s): NextFloat32 error %v, want one naming the file", path, r.DType, err)
+			}
+			continue
+		}
+		if err != nil || n != 2 {
+			t.Fatalf("%s: %d rows, %v", path, n, err)
+		}
+		for i := range narrow {
+			if float64(narrow[i]) != wide[i] {
+				t.Errorf("%s (%s): element %d is %v, Next read %v", path, r.DType, i, narrow[i], wide[i])
+			}
+		}
+		read++
+	}
+	if read != 12 {
+		t.Errorf("%d float16/float32 fixtures read, want 12 (3 versions x 2 byte orders x 2 dtypes)", read)
+	}
+}
+
 // npy builds a file from a version, a header dictionary and a payload.
 func npy(major byte, dict string, payload []byte) []byte {
 	var b bytes.Buffer
@@ -254,6 +294,30 @@ func FuzzRead(f *testing.F) {
 		}
 		if !rd.fortran2 && rows != r {
 			t.Errorf("streamed %d rows of %d", rows, r)
+		}
+		if rd.Float32() && !rd.fortran2 {
+			r32, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r32.Close()
+			buf32 := make([]float32, max(rd.Cols, 1)*3)
+			var all []float32
+			for {
+				n, err := r32.NextFloat32(buf32)
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("NextFloat32 after a good Open: %v", err)
+				}
+				all = append(all, buf32[:n*max(rd.Cols, 1)]...)
+			}
+			for i, v := range m.RawMatrix().Data {
+				if float64(all[i]) != v && !(math.IsNaN(v) && all[i] != all[i]) {
+					t.Fatalf("element %d: NextFloat32 %v, ReadMatrix %v", i, all[i], v)
+				}
+			}
 		}
 	})
 }
