@@ -108,21 +108,31 @@ func (r *Reader) Close() error { return r.f.Close() }
 // row's room is needed), and returns how many; at the end it returns 0, io.EOF. A
 // 2-D Fortran-order array cannot be read row by row: use ReadMatrix.
 func (r *Reader) Next(dst []float64) (int, error) {
-	if r.fortran2 {
-		return 0, fmt.Errorf("npyfile: %s: a Fortran-order array cannot be streamed by rows (use ReadMatrix)", r.path)
-	}
-	if r.next == r.Rows {
-		return 0, io.EOF
-	}
-	rows := min(len(dst)/max(r.Cols, 1), r.Rows-r.next)
-	if rows == 0 {
-		return 0, fmt.Errorf("npyfile: %s: Next needs room for a row of %d values, got %d", r.path, r.Cols, len(dst))
+	rows, err := r.rowsFor(len(dst), "Next")
+	if err != nil {
+		return 0, err
 	}
 	n := rows * r.Cols
 	if err := r.decode(dst[:n]); err != nil {
 		return 0, err
 	}
 	r.next += rows
+	return rows, nil
+}
+
+// rowsFor is how many rows the next read into room values takes, or io.EOF at the end;
+// call names the method in errors.
+func (r *Reader) rowsFor(room int, call string) (int, error) {
+	if r.fortran2 {
+		return 0, fmt.Errorf("npyfile: %s: a Fortran-order array cannot be streamed by rows (use ReadMatrix)", r.path)
+	}
+	if r.next == r.Rows {
+		return 0, io.EOF
+	}
+	rows := min(room/max(r.Cols, 1), r.Rows-r.next)
+	if rows == 0 {
+		return 0, fmt.Errorf("npyfile: %s: %s needs room for a row of %d values, got %d", r.path, call, r.Cols, room)
+	}
 	return rows, nil
 }
 
@@ -136,15 +146,9 @@ func (r *Reader) NextFloat32(dst []float32) (int, error) {
 	if !r.Float32() {
 		return 0, fmt.Errorf("npyfile: %s: NextFloat32 reads float16 or float32, the file holds %s", r.path, r.DType)
 	}
-	if r.fortran2 {
-		return 0, fmt.Errorf("npyfile: %s: a Fortran-order array cannot be streamed by rows (use ReadMatrix)", r.path)
-	}
-	if r.next == r.Rows {
-		return 0, io.EOF
-	}
-	rows := min(len(dst)/max(r.Cols, 1), r.Rows-r.next)
-	if rows == 0 {
-		return 0, fmt.Errorf("npyfile: %s: NextFloat32 needs room for a row of %d values, got %d", r.path, r.Cols, len(dst))
+	rows, err := r.rowsFor(len(dst), "NextFloat32")
+	if err != nil {
+		return 0, err
 	}
 	out := dst[:rows*r.Cols]
 	if r.size == 4 && r.order == binary.LittleEndian && nativeLittleEndian {
