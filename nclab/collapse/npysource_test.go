@@ -16,7 +16,7 @@ import (
 
 // TestNPYFloat32Path: the same float32 values in a float32 file (read as float32,
 // without widening) and in a float64 file give the same JSON, bit for bit, with and
-// without Options.MatMul, on the one-scan way with the float32 scatter (d >= 259); and a
+// without Options.MatMul, on the one-scan way with the float32 scatter (d >= 260); and a
 // NaN in a float32 file is an error naming its entry.
 func TestNPYFloat32Path(t *testing.T) {
 	const k, d, perClass = 100, 264, 12
