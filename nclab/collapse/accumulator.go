@@ -98,6 +98,11 @@ func (a *Accumulator) Add(features []float64, sets []labelset.Set) error {
 // every sum is in float64, as with Add. Their magnitudes never call for a scale, so no
 // widened copy is made unless float64 batches set one before.
 func (a *Accumulator) AddFloat32(features []float32, sets []labelset.Set) error {
+	return a.addFloat32(features, sets, false)
+}
+
+// addFloat32 is AddFloat32; finite says a Source has checked every value already.
+func (a *Accumulator) addFloat32(features []float32, sets []labelset.Set, finite bool) error {
 	if a.scale != 1 {
 		wide := make([]float64, len(features))
 		for i, v := range features {
@@ -105,18 +110,11 @@ func (a *Accumulator) AddFloat32(features []float32, sets []labelset.Set) error 
 		}
 		return a.Add(wide, sets)
 	}
-	if err := validateBatch(a.k, a.d, features, sets, a.n); err != nil {
-		return err
+	check := validateBatch[float32]
+	if finite {
+		check = validateLayout[float32]
 	}
-	return addRows(a, features, sets)
-}
-
-// addCheckedFloat32 is AddFloat32 for rows a Source has checked to be finite.
-func (a *Accumulator) addCheckedFloat32(features []float32, sets []labelset.Set) error {
-	if a.scale != 1 || len(features) != len(sets)*a.d {
-		return a.AddFloat32(features, sets)
-	}
-	if err := validateSets(a.k, sets, a.n); err != nil {
+	if err := check(a.k, a.d, features, sets, a.n); err != nil {
 		return err
 	}
 	return addRows(a, features, sets)

@@ -103,7 +103,11 @@ func ComputeSource(k, d int, src Source, w *mat.Dense, b []float64, opts *Option
 	// The agreement needs only the class means: its scan runs while Result computes
 	// the rest, filling the cores that Result's serial factorisations leave idle.
 	var agreement chan agreementResult
-	if means := acc.classMeans(); w != nil && means != nil {
+	var means *Metrics
+	if w != nil {
+		means = acc.classMeans()
+	}
+	if means != nil {
 		agreement = make(chan agreementResult, 1)
 		go func() {
 			var r agreementResult
@@ -189,7 +193,8 @@ func accumulate(k, d int, src Source, opts *Options) (*Accumulator, error) {
 	}
 	if f, ok := src.(float32Source); ok {
 		// float32 features never need a scale: no rescan.
-		if handled, err := f.scanFloat32(acc.addCheckedFloat32); handled {
+		finite := func(rows []float32, sets []labelset.Set) error { return acc.addFloat32(rows, sets, true) }
+		if handled, err := f.scanFloat32(finite); handled {
 			if err != nil {
 				return nil, err
 			}
@@ -441,11 +446,7 @@ func (a *agreement) float32Ready() bool {
 // count32 is count for float32 rows (float32Ready) that a Source has checked to be
 // finite, whose scores come from Options.MatMul without a float64 copy of the rows.
 func (a *agreement) count32(features []float32, sets []labelset.Set) (agree, total int, err error) {
-	if len(features) != len(sets)*a.d {
-		return 0, 0, fmt.Errorf("collapse: batch of %d label sets holds %d feature values, want %d x d = %d (d = %d)",
-			len(sets), len(features), len(sets), len(sets)*a.d, a.d)
-	}
-	if err := validateSets(a.k, sets, 0); err != nil {
+	if err := validateLayout(a.k, a.d, features, sets, 0); err != nil {
 		return 0, 0, err
 	}
 	if len(a.dots32) < projectionBlock*2*a.k {

@@ -105,11 +105,7 @@ func (t *setTable) multiplicities() []int {
 // non-empty, strictly increasing, inside [0, K); every feature finite. first is the
 // index of the batch's first sample in the whole stream, for messages.
 func validateBatch[T float32 | float64](k, d int, rows []T, sets []labelset.Set, first int) error {
-	if len(rows) != len(sets)*d {
-		return fmt.Errorf("collapse: batch of %d label sets holds %d feature values, want %d x d = %d (d = %d)",
-			len(sets), len(rows), len(sets), len(sets)*d, d)
-	}
-	if err := validateSets(k, sets, first); err != nil {
+	if err := validateLayout(k, d, rows, sets, first); err != nil {
 		return err
 	}
 	for idx, v := range rows {
@@ -120,8 +116,13 @@ func validateBatch[T float32 | float64](k, d int, rows []T, sets []labelset.Set,
 	return nil
 }
 
-// validateSets is validateBatch without the features, for rows a Source has checked.
-func validateSets(k int, sets []labelset.Set, first int) error {
+// validateLayout is validateBatch without the finiteness of the features, for rows a
+// Source has checked: the batch's length and every label set.
+func validateLayout[T float32 | float64](k, d int, rows []T, sets []labelset.Set, first int) error {
+	if len(rows) != len(sets)*d {
+		return fmt.Errorf("collapse: batch of %d label sets holds %d feature values, want %d x d = %d (d = %d)",
+			len(sets), len(rows), len(sets), len(sets)*d, d)
+	}
 	for i, s := range sets {
 		if err := s.Check(k); err != nil {
 			return fmt.Errorf("collapse: sample %d: %w", first+i, err)
