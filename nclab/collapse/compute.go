@@ -390,6 +390,7 @@ type agreement struct {
 	maxMean, maxW float64    // the largest ||mu_c|| and ||w_c||
 	dots, exact   []float64  // scratch
 	dots32        []float32  // scratch of count32
+	wide          []float64  // scratch: a row re-checked in float64
 }
 
 func (met *Metrics) newAgreement(w *mat.Dense, b []float64) (*agreement, error) {
@@ -400,7 +401,7 @@ func (met *Metrics) newAgreement(w *mat.Dense, b []float64) (*agreement, error) 
 	if err := checkClassifier(k, d, w, b); err != nil {
 		return nil, err
 	}
-	a := &agreement{k: k, d: d, scale: met.scale, b: b, meanSq: make([]float64, k), exact: make([]float64, 2*k)}
+	a := &agreement{k: k, d: d, scale: met.scale, b: b, meanSq: make([]float64, k), exact: make([]float64, 2*k), wide: make([]float64, d)}
 	// Extreme features are compared at the scale the metrics were computed at (a power
 	// of two: the same argmin and argmax, without overflow).
 	scaledRun := a.scale != 0 && a.scale != 1
@@ -481,7 +482,7 @@ func countRows[T float32 | float64](a *agreement, features []T, sets []labelset.
 				}
 				hNorm := math.Sqrt(hh) // no overflow at the metrics' scale
 				if margin[0] < 1e-4*(hNorm*a.maxMean+a.maxMean*a.maxMean) || margin[1] < 1e-4*hNorm*a.maxW {
-					h := make([]float64, d)
+					h := a.wide[:d]
 					for j, v := range row {
 						h[j] = float64(v)
 					}
