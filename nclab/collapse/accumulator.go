@@ -245,7 +245,7 @@ func (a *Accumulator) Result(w *mat.Dense, b []float64) (*Metrics, error) {
 			return nil, err
 		}
 	}
-	met, err := finish(a.k, a.d, a.table, a.n, a.within, w, b, &a.opts)
+	met, err := finish(a.k, a.d, a.table, a.n, a.within, a.projectedWithin, w, b, &a.opts)
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +272,49 @@ func (a *Accumulator) classMeans() *Metrics {
 	return met
 }
 
+// fullScatter is the shifted scatter of multiplicity m, symmetrised (d x d), as a general
+// matrix: gonum's Gemm is blocked and parallel, its Symm is not, and MatMul64 takes
+// general matrices.
+func (a *Accumulator) fullScatter(m int) *mat.Dense {
+	d := a.d
+	sc := a.scatter[m]
+	if sc.full == nil {
+		c := sc.c
+		sc.full = make([]float64, d*d)
+		for i := range d {
+			for j := i; j < d; j++ {
+				sc.full[i*d+j] = c.Data[i*c.Stride+j]
+				sc.full[j*d+i] = c.Data[i*c.Stride+j]
+			}
+		}
+	}
+	return mat.NewDense(d, d, sc.full)
+}
+
+// projectedWithin is the within-class scatter of multiplicity m in the coordinates of
+// q's orthonormal columns (d x r), from the shifted scatter C and the shifted sums t_S:
+// q^T C q - sum_S (q^T t_S)(q^T t_S)^T / n_S.
+func (a *Accumulator) projectedWithin(m int, q *mat.Dense) *mat.SymDense {
+	var cq, g mat.Dense
+	a.opts.mul(&cq, a.fullScatter(m), q)
+	a.opts.mul(&g, q.T(), &cq)
+	sets := a.table.byMultiplicity(m)
+	sums := mat.NewDense(len(sets), a.d, nil)
+	for i, st := range sets {
+		sums.SetRow(i, st.sum)
+	}
+	var proj mat.Dense
+	a.opts.mul(&proj, sums, q)
+	weighted := mat.DenseCopyOf(&proj)
+	for i, st := range sets {
+		floats.Scale(1/float64(st.count), weighted.RawRowView(i))
+	}
+	var shares mat.Dense
+	a.opts.mul(&shares, proj.T(), weighted)
+	g.Sub(&g, &shares)
+	return symmetrised(&g)
+}
+
 // within is sum_i ((h_i - mu_S) . v_j)^2 over multiplicity m (every sample for m = 0),
 // from the shifted scatter: v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the
 // set's shifted sum.
@@ -284,21 +327,8 @@ func (a *Accumulator) within(m int, v *mat.Dense) []float64 {
 		}
 		return out
 	}
-	// C v as a general product of the symmetrised scatter (gonum's Gemm is blocked and
-	// parallel, its Symm is not; MatMul64 takes general matrices).
-	sc := a.scatter[m]
-	if sc.full == nil {
-		c := sc.c
-		sc.full = make([]float64, d*d)
-		for i := range d {
-			for j := i; j < d; j++ {
-				sc.full[i*d+j] = c.Data[i*c.Stride+j]
-				sc.full[j*d+i] = c.Data[i*c.Stride+j]
-			}
-		}
-	}
 	var cv mat.Dense
-	a.opts.mul(&cv, mat.NewDense(d, d, sc.full), v)
+	a.opts.mul(&cv, a.fullScatter(m), v)
 	out := make([]float64, q)
 	for i := range d {
 		for j, x := range v.RawRowView(i) {

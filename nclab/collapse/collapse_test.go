@@ -589,6 +589,41 @@ func TestFieldMetricsClosedForm(t *testing.T) {
 	}
 }
 
+// TestSubspaceSplitCoordinates: the split computed in the row space's coordinates
+// (from the projected scatter) gives the same NC1Row and null energy as the split in
+// feature space (from the scatter along d-dimensional directions), on multi-label data
+// with several multiplicities and on single-label data.
+func TestSubspaceSplitCoordinates(t *testing.T) {
+	for _, name := range []string{"mixed", "subspace", "single_label"} {
+		f := loadFixtures(t)[name]
+		n, d := f.features.Dims()
+		acc, err := NewAccumulator(f.k, d, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := acc.Add(f.features.RawMatrix().Data[:n*d], f.sets); err != nil {
+			t.Fatal(err)
+		}
+		inCoordinates, err := acc.Result(f.w, nil) // flushes the scatter
+		if err != nil {
+			t.Fatal(err)
+		}
+		inFeatureSpace, err := finish(acc.k, acc.d, acc.table, acc.n, acc.within, nil, f.w, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := f.paper["nc1_row"].(float64); math.Abs(inCoordinates.NC1Row-want) > 1e-6*want {
+			t.Errorf("%s: NC1Row %v, NumPy %v", name, inCoordinates.NC1Row, want)
+		}
+		for key, pair := range map[string][2]float64{"NC1Row": {inFeatureSpace.NC1Row, inCoordinates.NC1Row},
+			"NullEnergy": {inFeatureSpace.NullEnergy, inCoordinates.NullEnergy}} {
+			if math.Abs(pair[1]-pair[0]) > 1e-10*math.Abs(pair[0]) || math.IsNaN(pair[0]) {
+				t.Errorf("%s: %s %v in coordinates, %v in feature space", name, key, pair[1], pair[0])
+			}
+		}
+	}
+}
+
 // TestSingleLabelOmitsMultiLabelKeys: with every label set of size 1 the JSON has no
 // nc_m, angle, gamma or subspace angles, and still has the rest.
 func TestSingleLabelOmitsMultiLabelKeys(t *testing.T) {

@@ -335,7 +335,7 @@ func finishSource(k, d int, table *setTable, n int, within withinFunc, w *mat.De
 			met, err = nil, se.err
 		}
 	}()
-	return finish(k, d, table, n, within, w, b, opts)
+	return finish(k, d, table, n, within, nil, w, b, opts)
 }
 
 // scaleRows returns rows times scale, in buf (grown as needed) unless scale is 1.

@@ -81,12 +81,18 @@ type Metrics struct {
 // every sample for m = 0).
 type withinFunc func(m int, v *mat.Dense) []float64
 
+// projectedWithinFunc returns, for the samples of multiplicity m, their within-class
+// scatter in the coordinates of the orthonormal columns of q (d x r): the r x r matrix
+// sum_i (q^T (h_i - mu_{S_i})) (q^T (h_i - mu_{S_i}))^T. An Accumulator has it from its
+// d x d scatter; a caller that can only scan the samples passes nil.
+type projectedWithinFunc func(m int, q *mat.Dense) *mat.SymDense
+
 // maxAnglePairs bounds the C(K, m) x (present sets) angle evaluations per multiplicity.
 const maxAnglePairs = 50_000_000
 
 // finish computes every metric from the per-set statistics and the within-class
-// scatter oracle.
-func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
+// scatter oracles (projected may be nil).
+func finish(k, d int, table *setTable, n int, within withinFunc, projected projectedWithinFunc, w *mat.Dense, b []float64, opts *Options) (*Metrics, error) {
 	if err := checkClassifier(k, d, w, b); err != nil {
 		return nil, err
 	}
@@ -243,7 +249,7 @@ func finish(k, d int, table *setTable, n int, within withinFunc, w *mat.Dense, b
 		met.Gamma[m] = gamma(met.ClassMeans, sets)
 	}
 	if w != nil {
-		met.subspaceSplit(table, within, <-rowSpaceOfW, rtol, opts.referenceCode())
+		met.subspaceSplit(table, within, projected, <-rowSpaceOfW, rtol, opts.referenceCode())
 	}
 	return met, nil
 }

@@ -124,32 +124,106 @@ func (sp rowSpace) splitRows(a *mat.Dense, opts *Options) (row, null *mat.Dense)
 // and the within-class scatter along projected directions, with no pass over P h:
 // mean(P h) = P mu, and ((P (h - mu)) . v) = ((h - mu) . P v) = ((h - mu) . v) for the
 // directions v of NC1Row, which are combinations of the projected means and so lie in
-// the row space already (P v = v to rounding).
-func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, sp rowSpace, rtol float64, unclipped bool) {
+// the row space already (P v = v to rounding). When projected is set, NC1Row and the
+// null energy are computed in the coordinates Q^T h of the row space (r values instead
+// of d), from the r x r within-class scatter Q^T Sigma_W Q; the angles, which only
+// labelled multi-label data have, still take the projections in feature space.
+func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, projected projectedWithinFunc, sp rowSpace, rtol float64, unclipped bool) {
 	met.WRank = sp.r
-	rowClass, nullClass := sp.splitRows(met.ClassMeans, &met.opts)
-	rowG, _ := sp.split(met.GlobalMean)
-	// Directions of P Sigma_B P below rtol times the largest eigenvalue of the full-space
-	// Sigma_B are rounding noise of the projection, as in pinv.
-	met.NC1Row, _ = variability(rowClass, rowG, nil, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
-		return within(1, v)
-	}, rtol, rtol*met.lambdaMax, &met.opts)
-	// Angles between projected means that are rounding noise are undefined.
-	fullNorm := mat.Norm(met.ClassMeans, 2)
-	rowDegenerate := mat.Norm(rowClass, 2) <= negligible*fullNorm
-	nullDegenerate := mat.Norm(nullClass, 2) <= negligible*fullNorm
-
-	// Every set mean projected at once: SetMeans holds them in labelset order (for
-	// single-label data, the class means themselves).
-	rowSets, nullSets := rowClass, nullClass
-	if !mat.Equal(met.SetMeans, met.ClassMeans) {
-		rowSets, nullSets = sp.splitRows(met.SetMeans, &met.opts)
-	}
 	index := map[string]int{}
 	for i, s := range met.Sets {
 		index[s.Key()] = i
 	}
+	sameSets := mat.Equal(met.SetMeans, met.ClassMeans) // single-label data
+	// nullSq[i] is ||(I - P) mu_S||^2 for the set mean in row i of SetMeans.
+	nullSq := make([]float64, len(met.Sets))
+	// withinRow is the within-class scatter summed over W's row space, every
+	// multiplicity: sum_j within(0, Q)_j.
+	var withinRow float64
+	if projected != nil && sp.r > 0 {
+		// In the coordinates a = Q^T h: P mu has the same norms and angles as Q^T mu, and
+		// ||(I - P) mu||^2 = ||mu||^2 - ||Q^T mu||^2.
+		var coordClass mat.Dense
+		met.opts.mul(&coordClass, met.ClassMeans, sp.q)
+		coordSets := &coordClass
+		if !sameSets {
+			coordSets = new(mat.Dense)
+			met.opts.mul(coordSets, met.SetMeans, sp.q)
+		}
+		coordG := mat.NewVecDense(sp.r, nil)
+		coordG.MulVec(sp.q.T(), mat.NewVecDense(met.D, met.GlobalMean))
+		scatter1 := projected(1, sp.q)
+		met.NC1Row, _ = variability(&coordClass, coordG.RawVector().Data, nil, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
+			return quadraticForms(scatter1, v, &met.opts)
+		}, rtol, rtol*met.lambdaMax, &met.opts)
+		for i := range met.Sets {
+			mu, a := met.SetMeans.RawRowView(i), coordSets.RawRowView(i)
+			nullSq[i] = max(0, floats.Dot(mu, mu)-floats.Dot(a, a))
+		}
+		for _, m := range table.multiplicities() {
+			if m == 1 {
+				withinRow += mat.Trace(scatter1)
+			} else {
+				withinRow += floats.Sum(within(m, sp.q))
+			}
+		}
+	} else {
+		rowClass, _ := sp.splitRows(met.ClassMeans, &met.opts)
+		rowG, _ := sp.split(met.GlobalMean)
+		// Directions of P Sigma_B P below rtol times the largest eigenvalue of the
+		// full-space Sigma_B are rounding noise of the projection, as in pinv.
+		met.NC1Row, _ = variability(rowClass, rowG, nil, met.classCounts, met.NByMultiplicity[1], func(v *mat.Dense) []float64 {
+			return within(1, v)
+		}, rtol, rtol*met.lambdaMax, &met.opts)
+		_, nullSets := sp.splitRows(met.SetMeans, &met.opts)
+		for i := range met.Sets {
+			nm := nullSets.RawRowView(i)
+			nullSq[i] = floats.Dot(nm, nm)
+		}
+		if sp.r > 0 {
+			withinRow = floats.Sum(within(0, sp.q))
+		}
+	}
+	met.splitAngles(table, sp, index, sameSets, unclipped)
+
+	// sum ||h||^2 = sum_S (n_S ||mu_S||^2 + spread_S), and the same for (I - P) h with
+	// the within-class part spread_S minus its share along Q.
+	var total, null float64
+	for _, s := range table.sets {
+		i := index[s.set.Key()]
+		mu := met.SetMeans.RawRowView(i)
+		c := float64(s.count)
+		total += c*floats.Dot(mu, mu) + s.spread()
+		null += c*nullSq[i] + s.spread()
+	}
+	switch {
+	case sp.r == sp.d:
+		met.NullEnergy = 0 // P = I: no null space
+	case total == 0:
+		met.NullEnergy = math.NaN()
+	default:
+		met.NullEnergy = max(0, null-withinRow) / total
+	}
+}
+
+// splitAngles fills AngleRow and AngleNull, the tag-wise angle ratio of the set means
+// projected on W's row space and on its null space, for every multiplicity that has an
+// angle (none for single-label data); index maps a set's key to its row of SetMeans.
+func (met *Metrics) splitAngles(table *setTable, sp rowSpace, index map[string]int, sameSets bool, unclipped bool) {
 	met.AngleRow, met.AngleNull = map[int]float64{}, map[int]float64{}
+	if len(met.Angle) == 0 {
+		return
+	}
+	rowClass, nullClass := sp.splitRows(met.ClassMeans, &met.opts)
+	// Angles between projected means that are rounding noise are undefined.
+	fullNorm := mat.Norm(met.ClassMeans, 2)
+	rowDegenerate := mat.Norm(rowClass, 2) <= negligible*fullNorm
+	nullDegenerate := mat.Norm(nullClass, 2) <= negligible*fullNorm
+	// Every set mean projected at once: SetMeans holds them in labelset order.
+	rowSets, nullSets := rowClass, nullClass
+	if !sameSets {
+		rowSets, nullSets = sp.splitRows(met.SetMeans, &met.opts)
+	}
 	for m := range met.Angle {
 		sets := table.byMultiplicity(m)
 		rowMeans, nullMeans := make([][]float64, len(sets)), make([][]float64, len(sets))
@@ -166,28 +240,18 @@ func (met *Metrics) subspaceSplit(table *setTable, within withinFunc, sp rowSpac
 			met.AngleNull[m] = matched / all
 		}
 	}
+}
 
-	// sum ||h||^2 = sum_S (n_S ||mu_S||^2 + spread_S), and the same for (I - P) h with
-	// the within-class part spread_S minus its share along Q.
-	var total, null float64
-	for _, s := range table.sets {
-		i := index[s.set.Key()]
-		mu, nm := met.SetMeans.RawRowView(i), nullSets.RawRowView(i)
-		c := float64(s.count)
-		total += c*floats.Dot(mu, mu) + s.spread()
-		null += c*floats.Dot(nm, nm) + s.spread()
-	}
-	switch {
-	case sp.r == sp.d:
-		met.NullEnergy = 0 // P = I: no null space
-	case total == 0:
-		met.NullEnergy = math.NaN()
-	default:
-		if sp.r > 0 {
-			for _, v := range within(0, sp.q) {
-				null -= v
-			}
+// quadraticForms returns v_j^T s v_j for each column v_j of v (products through opts).
+func quadraticForms(s *mat.SymDense, v *mat.Dense, opts *Options) []float64 {
+	var sv mat.Dense
+	opts.mul(&sv, s, v)
+	r, q := v.Dims()
+	out := make([]float64, q)
+	for i := range r {
+		for j, x := range v.RawRowView(i) {
+			out[j] += x * sv.At(i, j)
 		}
-		met.NullEnergy = max(0, null) / total
 	}
+	return out
 }
