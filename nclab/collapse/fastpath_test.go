@@ -215,3 +215,24 @@ func outerOf(a *mat.Dense) *mat.Dense {
 	g.Mul(a, a.T())
 	return &g
 }
+
+// TestTransposeTo: the blocked transpose against the definition, for sizes with and
+// without partial 8 x 8 blocks.
+func TestTransposeTo(t *testing.T) {
+	for _, size := range [][2]int{{1, 1}, {8, 8}, {3, 17}, {16, 9}, {1000, 260}, {13, 2048}} {
+		rows, d := size[0], size[1]
+		x := make([]float32, rows*d)
+		for i := range x {
+			x[i] = float32(i)
+		}
+		dst := make([]float32, rows*d)
+		transposeTo(dst, x, rows, d)
+		for i := range rows {
+			for j := range d {
+				if dst[j*rows+i] != x[i*d+j] {
+					t.Fatalf("%d x %d: entry (%d, %d) of the transpose is %v, want %v", rows, d, j, i, dst[j*rows+i], x[i*d+j])
+				}
+			}
+		}
+	}
+}

@@ -165,17 +165,33 @@ func (o *Options) gram32(x []float32, rows, d int, c blas64.Symmetric, scratch *
 // gramScratch are the float32 buffers of Options.gram.
 type gramScratch struct{ xt32, cols32, out32 []float32 }
 
-// transposeTo sets dst (d x rows, row-major) to the transpose of x (rows x d), tile by
-// tile so that both sides stay in cache.
+// transposeTo sets dst (d x rows, row-major) to the transpose of x (rows x d), in 8 x 8
+// blocks: eight reads of eight contiguous values, eight writes of eight. Twice as fast as
+// 32 x 32 tiles of single stores for the scatter's 1,000 x 2,048 blocks (2.3 against
+// 1.1 GB/s on the 2-core Zen 4).
 func transposeTo(dst, x []float32, rows, d int) {
-	const tile = 32
-	for i0 := 0; i0 < rows; i0 += tile {
-		for j0 := 0; j0 < d; j0 += tile {
-			for i := i0; i < min(i0+tile, rows); i++ {
-				for j, e := range x[i*d+j0 : i*d+min(j0+tile, d)] {
-					dst[(j0+j)*rows+i] = e
-				}
+	i := 0
+	for ; i+8 <= rows; i += 8 {
+		j := 0
+		for ; j+8 <= d; j += 8 {
+			var b [8][8]float32
+			for r := range 8 {
+				copy(b[r][:], x[(i+r)*d+j:(i+r)*d+j+8])
 			}
+			for c := range 8 {
+				o := dst[(j+c)*rows+i : (j+c)*rows+i+8]
+				o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7] = b[0][c], b[1][c], b[2][c], b[3][c], b[4][c], b[5][c], b[6][c], b[7][c]
+			}
+		}
+		for ; j < d; j++ {
+			for r := range 8 {
+				dst[j*rows+i+r] = x[(i+r)*d+j]
+			}
+		}
+	}
+	for ; i < rows; i++ {
+		for j := range d {
+			dst[j*rows+i] = x[i*d+j]
 		}
 	}
 }
