@@ -148,12 +148,36 @@ func TestRowSpaceByCholesky(t *testing.T) {
 	for j := range row {
 		row[j] = nearlyDeficient.At(0, j) + 1e-6*rng.NormFloat64()
 	}
+	// conditioned is a K x d W = U S V^T with random orthogonal U and V and singular
+	// values spread from 1 to 1/cond.
+	orthogonal := func(n int) *mat.Dense {
+		var qr mat.QR
+		qr.Factorize(random(n, n))
+		var q mat.Dense
+		qr.QTo(&q)
+		return &q
+	}
+	conditioned := func(k, d int, cond float64) *mat.Dense {
+		u, v := orthogonal(k), orthogonal(d)
+		us := mat.DenseCopyOf(u)
+		for j := range k {
+			s := math.Pow(cond, -float64(j)/float64(k-1))
+			for i := range k {
+				us.Set(i, j, s*u.At(i, j))
+			}
+		}
+		var w mat.Dense
+		w.Mul(us, v.Slice(0, d, 0, k).T()) // U S times the first K columns of V, transposed
+		return &w
+	}
 	for _, tc := range []struct {
 		name     string
 		w        *mat.Dense
 		wantFast bool
 	}{
 		{"K = 10, d = 40", random(10, 40), true},
+		{"condition number 3 (one pass)", conditioned(10, 40, 3), true},
+		{"condition number 1e3 (two passes)", conditioned(10, 40, 1e3), true},
 		{"K = d = 12", random(12, 12), true},
 		{"simplex ETF rows (rank K - 1)", etfRows(t, 8, 20), false},
 		{"two rows 1e-6 apart", nearlyDeficient, false},

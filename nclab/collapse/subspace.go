@@ -51,27 +51,41 @@ func newRowSpace(w, gram *mat.Dense, opts *Options) rowSpace {
 
 // fullRankCond is the smallest eigenvalue of W W^T, relative to the largest, from which
 // rowSpaceByCholesky takes W as having full row rank: s_min >= 1e-4 s_max lies far above
-// matrix_rank's tolerance and above the eigenvalues' rounding.
-const fullRankCond = 1e-8
+// matrix_rank's tolerance and above the eigenvalues' rounding. From singlePassCond
+// (s_min >= 0.1 s_max) one CholeskyQR pass is enough.
+const (
+	fullRankCond   = 1e-8
+	singlePassCond = 1e-2
+)
 
 // rowSpaceByCholesky is an orthonormal basis of the row space of a K x d classifier W of
-// full row rank by CholeskyQR2 (Fukaya et al. 2014): Q_1 = W^T L_1^-T for the Cholesky
-// factor L_1 of W W^T, then Q = Q_1 L_2^-T for that of Q_1^T Q_1, orthonormal to
-// rounding for condition numbers up to about 1e8. It costs two K x K x d products and
-// two K x K factorisations, against the thin SVD's bidiagonalisation and QR sweeps
-// (several times slower at K = 1,000, d = 2,048). ok is false unless every eigenvalue of
-// W W^T (gram) is above fullRankCond times the largest (largestEigenvalue and
-// eigenvaluesAbove, without the eigenvalues themselves).
+// full row rank by CholeskyQR (Fukaya et al. 2014): Q_1 = W^T L_1^-T for the Cholesky
+// factor L_1 of W W^T. Q_1 is orthonormal to about kappa(W)^2 times the rounding unit,
+// so when W's condition number is above 10 a second pass, Q = Q_1 L_2^-T for the factor
+// of Q_1^T Q_1 (CholeskyQR2), makes it orthonormal to rounding for condition numbers up
+// to about 1e8; a well-conditioned W (a trained classifier is close to a simplex ETF)
+// needs one. Each pass costs two K x K x d products and two K x K factorisations,
+// against the thin SVD's bidiagonalisation and QR sweeps (several times slower at
+// K = 1,000, d = 2,048). ok is false unless every eigenvalue of W W^T (gram) is above
+// fullRankCond times the largest (largestEigenvalue and eigenvaluesAbove, without the
+// eigenvalues themselves).
 func rowSpaceByCholesky(w, gram *mat.Dense, opts *Options) (sp rowSpace, ok bool) {
 	k, d := w.Dims()
 	g := symmetrised(gram)
 	top, ok := largestEigenvalue(g)
-	if !ok || !(top > 0) || !eigenvaluesAbove(g, fullRankCond*top) {
+	if !ok || !(top > 0) {
 		return sp, false
 	}
-	// rows = L^-1 W (K x d) is Q^T, once for each of the two factorisations.
+	passes := 1
+	if !eigenvaluesAbove(g, singlePassCond*top) {
+		if !eigenvaluesAbove(g, fullRankCond*top) {
+			return sp, false
+		}
+		passes = 2
+	}
+	// rows = L^-1 W (K x d) is Q^T, once for each factorisation.
 	rows := w
-	for pass := range 2 {
+	for pass := range passes {
 		if pass > 0 {
 			g = symmetrised(opts.outer(rows))
 		}
