@@ -505,17 +505,23 @@ func countRows[T float32 | float64](a *agreement, features []T, sets []labelset.
 // to the lowest class) and the gaps to the runners-up.
 func choose[T float32 | float64](row []T, meanSq, b []float64, k int) (nearest, best int, margin [2]float64) {
 	d0, d1 := math.Inf(1), math.Inf(1) // smallest and second-smallest distance
-	l0, l1 := math.Inf(-1), math.Inf(-1)
-	for c := range k {
-		if dist := meanSq[c] - 2*float64(row[c]); dist < d0 {
-			d0, d1, nearest = dist, d0, c
-		} else if dist < d1 {
-			d1 = dist
+	for c, s := range row[:k] {
+		if dist := meanSq[c] - 2*float64(s); dist < d1 { // rare once the best are found
+			if dist < d0 {
+				d0, d1, nearest = dist, d0, c
+			} else {
+				d1 = dist
+			}
 		}
-		if l := logit(row, b, k, c); l > l0 {
-			l0, l1, best = l, l0, c
-		} else if l > l1 {
-			l1 = l
+	}
+	l0, l1 := math.Inf(-1), math.Inf(-1) // largest and second-largest logit
+	for c := range k {
+		if l := logit(row, b, k, c); l > l1 {
+			if l > l0 {
+				l0, l1, best = l, l0, c
+			} else {
+				l1 = l
+			}
 		}
 	}
 	return nearest, best, [2]float64{d1 - d0, l0 - l1}

@@ -132,8 +132,12 @@
 // of inertia); the eigenvectors are used when the kept eigenvalues may come within 2x
 // of the cut or below 1e-6 of the largest, or more than one eigenvalue is cut
 // (TestVariabilityByInverse, TestLargestEigenvalue). Likewise W's row space comes from
-// CholeskyQR2 when W W^T has full rank with a margin (s_min >= 1e-4 s_max, by the same
-// two tests), from the SVD otherwise (TestRowSpaceByCholesky).
+// CholeskyQR when W W^T has full rank with a margin (s_min >= 1e-4 s_max, by the same
+// two tests; one pass when s_min >= 0.1 s_max, CholeskyQR2 otherwise), from the SVD
+// otherwise (TestRowSpaceByCholesky). With the scatter at hand (an Accumulator), the
+// subspace split works in that basis's coordinates Q^T h: NC1 on P h from the r x r
+// projected scatter Q^T Sigma_W Q, and the null energy from its trace and
+// ||mu||^2 - ||Q^T mu||^2 (TestSubspaceSplitCoordinates).
 // When Sigma_B is zero (all means equal) the ratio is undefined and reported as NaN.
 //
 // # Reference-code variant
