@@ -220,8 +220,12 @@ func (r *trainRun) lbfgs(x0 Point) error {
 	}
 	settings := &optimize.Settings{MajorIterations: cfg.MaxSteps, Converger: conv, GradientThreshold: math.NaN()}
 	// gonum's own gradient stop (max-norm below 1e-12) is off: GradTol, on the
-	// Euclidean norm, is the only gradient criterion, as in gradient descent.
-	method := &optimize.LBFGS{Store: cfg.History, GradStopThreshold: math.NaN()}
+	// Euclidean norm, is the only gradient criterion, as in gradient descent. The line
+	// search is More and Thuente's (strong Wolfe conditions, cubic interpolation), as in
+	// SciPy's L-BFGS-B and PyTorch's strong_wolfe, instead of gonum's default bisection:
+	// the same accuracy in 37 steps instead of 38 and 8 % less time
+	// (BenchmarkUFMTimeToAccuracy/lbfgs, alternating runs: 171-185 against 191-194 ms).
+	method := &optimize.LBFGS{Store: cfg.History, GradStopThreshold: math.NaN(), Linesearcher: &optimize.MoreThuente{}}
 	if method.Store == 0 {
 		method.Store = DefaultHistory
 	}
