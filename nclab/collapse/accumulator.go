@@ -291,6 +291,17 @@ func (a *Accumulator) fullScatter(m int) *mat.Dense {
 	return mat.NewDense(d, d, sc.full)
 }
 
+// shiftedSums returns the sets of multiplicity m and their shifted sums t_S, one row
+// each.
+func (a *Accumulator) shiftedSums(m int) ([]*setStats, *mat.Dense) {
+	sets := a.table.byMultiplicity(m)
+	sums := mat.NewDense(len(sets), a.d, nil)
+	for i, st := range sets {
+		sums.SetRow(i, st.sum)
+	}
+	return sets, sums
+}
+
 // projectedWithin is the within-class scatter of multiplicity m in the coordinates of
 // q's orthonormal columns (d x r), from the shifted scatter C and the shifted sums t_S:
 // q^T C q - sum_S (q^T t_S)(q^T t_S)^T / n_S.
@@ -298,11 +309,7 @@ func (a *Accumulator) projectedWithin(m int, q *mat.Dense) *mat.SymDense {
 	var cq, g mat.Dense
 	a.opts.mul(&cq, a.fullScatter(m), q)
 	a.opts.mul(&g, q.T(), &cq)
-	sets := a.table.byMultiplicity(m)
-	sums := mat.NewDense(len(sets), a.d, nil)
-	for i, st := range sets {
-		sums.SetRow(i, st.sum)
-	}
+	sets, sums := a.shiftedSums(m)
 	var proj mat.Dense
 	a.opts.mul(&proj, sums, q)
 	weighted := mat.DenseCopyOf(&proj)
@@ -319,28 +326,17 @@ func (a *Accumulator) projectedWithin(m int, q *mat.Dense) *mat.SymDense {
 // from the shifted scatter: v_j^T C v_j - sum_S (v_j . t_S)^2 / n_S, where t_S is the
 // set's shifted sum.
 func (a *Accumulator) within(m int, v *mat.Dense) []float64 {
-	d, q := v.Dims()
 	if m == 0 {
+		_, q := v.Dims()
 		out := make([]float64, q)
 		for _, mm := range a.table.multiplicities() {
 			floats.Add(out, a.within(mm, v))
 		}
 		return out
 	}
-	var cv mat.Dense
-	a.opts.mul(&cv, a.fullScatter(m), v)
-	out := make([]float64, q)
-	for i := range d {
-		for j, x := range v.RawRowView(i) {
-			out[j] += x * cv.At(i, j)
-		}
-	}
+	out := quadraticForms(a.fullScatter(m), v, &a.opts)
 	// The shifted sums t_S of every set of multiplicity m, projected in one product.
-	sets := a.table.byMultiplicity(m)
-	sums := mat.NewDense(len(sets), d, nil)
-	for i, st := range sets {
-		sums.SetRow(i, st.sum)
-	}
+	sets, sums := a.shiftedSums(m)
 	var proj mat.Dense
 	a.opts.mul(&proj, sums, v)
 	for i, st := range sets {

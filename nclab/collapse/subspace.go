@@ -257,7 +257,7 @@ func (met *Metrics) splitAngles(table *setTable, sp rowSpace, index map[string]i
 }
 
 // quadraticForms returns v_j^T s v_j for each column v_j of v (products through opts).
-func quadraticForms(s *mat.SymDense, v *mat.Dense, opts *Options) []float64 {
+func quadraticForms(s mat.Matrix, v *mat.Dense, opts *Options) []float64 {
 	var sv mat.Dense
 	opts.mul(&sv, s, v)
 	r, q := v.Dims()
