@@ -73,30 +73,61 @@ func TestConv2DMatchesConvolve(t *testing.T) {
 
 // TestConv2DNativePath runs Conv2D as it runs on XLA (graph.Convolve), here
 // on the pure-Go backend, and checks its values and gradients against the
-// patch path.
+// patch path: a small layer, and two with over productTransposeCols patch
+// columns and outputs, whose weight gradients transpose V (K >= O) or the
+// patches (K < O) with the backend's Transpose instead of a product.
 func TestConv2DNativePath(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(9, 10))
-	x, k := randomTensor(rng, 2, 7, 6, 3), randomTensor(rng, 3, 3, 3, 4)
-	run := func(patches bool) []float64 {
-		saved := usePatches
-		usePatches = func(compute.Backend) bool { return patches }
-		defer func() { usePatches = saved }()
-		outs := MustNewExec(b, func(x, k *Node) []*Node {
-			y := Conv2D(x, k, 2, 1)
-			loss := ReduceAllSum(Mul(y, Sin(y)))
-			return append([]*Node{y}, Gradient(loss, x, k)...)
-		}).MustExec(x, k)
-		var all []float64
-		for _, o := range outs {
-			all = append(all, flat(o)...)
+	for _, tc := range []struct{ n, h, w, c, o, s int }{
+		{2, 7, 6, 3, 4, 2},
+		{1, 12, 12, 15, 130, 1}, // K = 135 >= O = 130 > 128: V^T by Transpose
+		{1, 12, 12, 15, 140, 1}, // K = 135 < O = 140, K > 128: P^T by Transpose
+	} {
+		x, k := randomTensor(rng, tc.n, tc.h, tc.w, tc.c), randomTensor(rng, 3, 3, tc.c, tc.o)
+		run := func(patches bool) []float64 {
+			saved := usePatches
+			usePatches = func(compute.Backend) bool { return patches }
+			defer func() { usePatches = saved }()
+			outs := MustNewExec(b, func(x, k *Node) []*Node {
+				y := Conv2D(x, k, tc.s, 1)
+				loss := ReduceAllSum(Mul(y, Sin(y)))
+				return append([]*Node{y}, Gradient(loss, x, k)...)
+			}).MustExec(x, k)
+			var all []float64
+			for _, o := range outs {
+				all = append(all, flat(o)...)
+			}
+			return all
 		}
-		return all
+		native, patched := run(false), run(true)
+		for i := range native {
+			if math.Abs(native[i]-patched[i]) > 1e-9*(1+math.Abs(native[i])) {
+				t.Fatalf("%+v: value or gradient %d: native %g, patches %g", tc, i, native[i], patched[i])
+			}
+		}
 	}
-	native, patched := run(false), run(true)
-	for i := range native {
-		if math.Abs(native[i]-patched[i]) > 1e-10 {
-			t.Fatalf("value or gradient %d: native %g, patches %g", i, native[i], patched[i])
+}
+
+// TestTransposeTall checks that the weight gradient's transpose, a product
+// with the identity up to productTransposeCols columns and the backend's
+// Transpose beyond, gives the transpose bit for bit (float32, finite values).
+func TestTransposeTall(t *testing.T) {
+	b := testBackend(t)
+	rng := rand.New(rand.NewPCG(11, 12))
+	for _, dims := range [][2]int{{300, 7}, {257, 128}, {40, 129}} {
+		v := make([]float32, dims[0]*dims[1])
+		for i := range v {
+			v[i] = float32(rng.NormFloat64())
+		}
+		x := tensors.FromFlatDataAndDimensions(v, dims[0], dims[1])
+		got := tensors.MustCopyFlatData[float32](MustExecOnce(b, transposeTall, x))
+		for r := range dims[0] {
+			for c := range dims[1] {
+				if want := v[r*dims[1]+c]; got[c*dims[0]+r] != want {
+					t.Fatalf("%v: element [%d, %d] of the transpose is %g, want %g", dims, c, r, got[c*dims[0]+r], want)
+				}
+			}
 		}
 	}
 }
