@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/nclab/nclab/nclab"
 )
 
 // BenchmarkConvMatMul times, on the pure-Go backend, the three matrix
@@ -16,7 +16,7 @@ import (
 // [K, O] contracted on O) and the weight gradient V^T P ([O, M] x [M, K]
 // contracted on M).
 func BenchmarkConvMatMul(b *testing.B) {
-	backend, err := compute.NewWithConfig("go")
+	backend, err := nclab.NewBackend() // as the training step gets it (one op executor per core)
 	if err != nil {
 		b.Fatal(err)
 	}

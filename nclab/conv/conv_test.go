@@ -81,8 +81,8 @@ func TestConv2DNativePath(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, tc := range []struct{ n, h, w, c, o, s int }{
 		{2, 7, 6, 3, 4, 2},
-		{1, 12, 12, 15, 130, 1}, // K = 135 >= O = 130 > 128: V^T by Transpose
-		{1, 12, 12, 15, 140, 1}, // K = 135 < O = 140, K > 128: P^T by Transpose
+		{1, 17, 17, 29, 260, 1}, // K = 261 >= O = 260 > 256: V^T by Transpose
+		{1, 17, 17, 29, 270, 1}, // K = 261 < O = 270, K > 256: P^T by Transpose
 	} {
 		x, k := randomTensor(rng, tc.n, tc.h, tc.w, tc.c), randomTensor(rng, 3, 3, tc.c, tc.o)
 		run := func(patches bool) []float64 {
@@ -115,7 +115,7 @@ func TestConv2DNativePath(t *testing.T) {
 func TestTransposeTall(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, dims := range [][2]int{{300, 7}, {257, 128}, {40, 129}} {
+	for _, dims := range [][2]int{{300, 7}, {257, 256}, {40, 257}} {
 		v := make([]float32, dims[0]*dims[1])
 		for i := range v {
 			v[i] = float32(rng.NormFloat64())
