@@ -197,25 +197,28 @@ func patchProduct(patches, weights *Node) *Node {
 	return Add(y, ExpandAxes(rowOfZeros, 0))
 }
 
-// productTransposeCols is the widest matrix that transposeTall transposes as
-// a product with the identity; wider ones take the backend's Transpose.
-const productTransposeCols = 256
+// productTransposeMin and productTransposeMax bound the column counts for
+// which transposeTall transposes as a product with the identity; narrower and
+// wider matrices take the backend's Transpose.
+const productTransposeMin, productTransposeMax = 16, 256
 
 // transposeTall returns the transpose [C, R] of a tall matrix x ([R, C]) for
-// the weight gradient of patchProduct. With at most productTransposeCols
-// columns it is the product I_C x^T, one DotGeneral contracting the last axes
-// of the identity and x, which the pure-Go backend's matmul takes as is (it
-// packs x row by row): the backend's own 2-D transpose writes the output's
-// columns H elements apart and runs at about 1 GB/s on such shapes (see
-// bench/train_engine). The product costs 2 C^2 R flops; each output element
-// is one x times 1 plus zeros, so the values are x's (a -0 becomes +0, and an
-// infinite entry turns its row of the product into NaN, as any NaN stop
-// reports). BenchmarkTranspose2D on 2 cores of an Intel Xeon with AVX-512:
-// 131072 x 64 31 -> 11 ms, 32768 x 128 15 -> 7.4 ms, 8192 x 256 7.9 -> 5.3 ms,
-// but 2048 x 512 4.1 -> 5.3 ms (on an AMD EPYC Zen 4, 131072 x 64 32 -> 23 ms).
+// the weight gradient of patchProduct. With productTransposeMin to
+// productTransposeMax columns it is the product I_C x^T, one DotGeneral
+// contracting the last axes of the identity and x, which the pure-Go
+// backend's matmul takes as is (it packs x row by row): the backend's own 2-D
+// transpose writes the output's columns H elements apart and runs at about
+// 1 GB/s on such shapes (see bench/train_engine). The product costs 2 C^2 R
+// flops; each output element is one x times 1 plus zeros, so the values are
+// x's (a -0 becomes +0, and an infinite entry turns its row of the product
+// into NaN, as any NaN stop reports). BenchmarkTranspose2D on 2 cores of an
+// Intel Xeon with AVX-512, Transpose -> product: 401408 x 16 21.5 -> 8.2 ms,
+// 131072 x 64 31 -> 11 ms, 32768 x 128 15 -> 7.4 ms, 8192 x 256 7.9 -> 5.3 ms;
+// but 401408 x 9 4.1 -> 5.5 ms and 2048 x 512 4.1 -> 5.3 ms (on an AMD EPYC
+// Zen 4, 131072 x 64 32 -> 23 ms).
 func transposeTall(x *Node) *Node {
 	c := x.Shape().Dim(1)
-	if c > productTransposeCols {
+	if c < productTransposeMin || c > productTransposeMax {
 		return Transpose(x, 0, 1)
 	}
 	eye := DiagonalWithValue(ScalarOne(x.Graph(), x.DType()), c)

@@ -73,14 +73,18 @@ func TestConv2DMatchesConvolve(t *testing.T) {
 
 // TestConv2DNativePath runs Conv2D as it runs on XLA (graph.Convolve), here
 // on the pure-Go backend, and checks its values and gradients against the
-// patch path: a small layer, and two with over productTransposeCols patch
-// columns and outputs, whose weight gradients transpose V (K >= O) or the
-// patches (K < O) with the backend's Transpose instead of a product.
+// patch path: a small layer (fewer patches than patch columns: the plain
+// Dot), two whose weight gradients transpose V or
+// the patches as a product with the identity, and two with over
+// productTransposeMax patch columns and outputs, which take the backend's
+// Transpose again.
 func TestConv2DNativePath(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, tc := range []struct{ n, h, w, c, o, s int }{
 		{2, 7, 6, 3, 4, 2},
+		{1, 6, 6, 3, 20, 1},     // K = 27 >= O = 20: V^T as a product
+		{1, 6, 6, 2, 24, 1},     // K = 18 < O = 24: P^T as a product
 		{1, 17, 17, 29, 260, 1}, // K = 261 >= O = 260 > 256: V^T by Transpose
 		{1, 17, 17, 29, 270, 1}, // K = 261 < O = 270, K > 256: P^T by Transpose
 	} {
@@ -110,12 +114,12 @@ func TestConv2DNativePath(t *testing.T) {
 }
 
 // TestTransposeTall checks that the weight gradient's transpose, a product
-// with the identity up to productTransposeCols columns and the backend's
-// Transpose beyond, gives the transpose bit for bit (float32, finite values).
+// with the identity from productTransposeMin to productTransposeMax columns
+// and the backend's Transpose outside, gives the transpose bit for bit (float32, finite values).
 func TestTransposeTall(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(11, 12))
-	for _, dims := range [][2]int{{300, 7}, {257, 256}, {40, 257}} {
+	for _, dims := range [][2]int{{300, 15}, {300, 16}, {257, 256}, {40, 257}} {
 		v := make([]float32, dims[0]*dims[1])
 		for i := range v {
 			v[i] = float32(rng.NormFloat64())
