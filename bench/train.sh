@@ -25,6 +25,8 @@ declare -A goname=([mlp]=MLP [smallcnn]=SmallCNN [resnet18]=ResNet18)
 declare -A gotime=([mlp]=10x [smallcnn]=5x [resnet18]=3x) # the steps bench/train_torch.py times
 rounds="${TRAIN_ROUNDS:-2}"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench/train.sh: TRAIN_ROUNDS=$rounds, want a positive integer" >&2; exit 2; }
+/usr/bin/python3 -c 'import torch' 2>/dev/null ||
+  { echo "bench/train.sh: /usr/bin/python3 cannot import torch: apt-get install python3-torch (make bench installs it)" >&2; exit 1; }
 
 # One pass over the ceiling and the models; $1 names the path, the rest of the
 # arguments are "VAR=value" settings for Go (before --) and for PyTorch (after --).
