@@ -15,9 +15,9 @@ import (
 // BenchmarkTranspose2D times one float32 [H, W] -> [W, H] transpose on the
 // pure-Go backend, for the shapes the training step transposes: the MLP's
 // first-layer input and weight gradient, the small CNN's first-layer patches
-// and second-layer cotangent (batch 128, 56 x 56 and 28 x 28), the cotangents of one ResNet18
-// convolution per stage (128 x 32 x 32 positions and 64 channels, down to
-// 128 x 4 x 4 and 512) and a 512 x 512 layer. "product" runs the same
+// and second-layer cotangent (batch 128, 56 x 56 and 28 x 28), the
+// cotangents of one ResNet18 convolution per stage (128 x 32 x 32 positions
+// and 64 channels, down to 128 x 4 x 4 and 512) and a 512 x 512 layer. "product" runs the same
 // transpose as nclab/conv's weight gradient does for 16-256 columns: the
 // product of the identity with the matrix, contracted on their last axes.
 func BenchmarkTranspose2D(b *testing.B) {

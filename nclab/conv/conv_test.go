@@ -74,10 +74,9 @@ func TestConv2DMatchesConvolve(t *testing.T) {
 // TestConv2DNativePath runs Conv2D as it runs on XLA (graph.Convolve), here
 // on the pure-Go backend, and checks its values and gradients against the
 // patch path: a small layer (fewer patches than patch columns: the plain
-// Dot), two whose weight gradients transpose V or
-// the patches as a product with the identity, and two with over
-// productTransposeMax patch columns and outputs, which take the backend's
-// Transpose again.
+// Dot), two whose weight gradients transpose V or the patches as a product
+// with the identity, and two with over productTransposeMax patch columns and
+// outputs, which take the backend's Transpose again.
 func TestConv2DNativePath(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(9, 10))
@@ -106,7 +105,7 @@ func TestConv2DNativePath(t *testing.T) {
 		}
 		native, patched := run(false), run(true)
 		for i := range native {
-			if math.Abs(native[i]-patched[i]) > 1e-9*(1+math.Abs(native[i])) {
+			if math.Abs(native[i]-patched[i]) > 1e-10 {
 				t.Fatalf("%+v: value or gradient %d: native %g, patches %g", tc, i, native[i], patched[i])
 			}
 		}
@@ -115,7 +114,8 @@ func TestConv2DNativePath(t *testing.T) {
 
 // TestTransposeTall checks that the weight gradient's transpose, a product
 // with the identity from productTransposeMin to productTransposeMax columns
-// and the backend's Transpose outside, gives the transpose bit for bit (float32, finite values).
+// and the backend's Transpose outside, gives the transpose bit for bit
+// (float32, finite values).
 func TestTransposeTall(t *testing.T) {
 	b := testBackend(t)
 	rng := rand.New(rand.NewPCG(11, 12))
