@@ -3,7 +3,10 @@
 # (Go benchmarks in nclab/train) and PyTorch CPU (bench/train_torch.py), both
 # on 2 threads, in one run; first the dense ceiling of each (a 1024^3 float32
 # matmul in GFLOP/s, nclab's BenchmarkMatMul1024 against torch), so that each
-# model's ratio can be read against the engines' own ratio.
+# model's ratio can be read against the engines' own ratio. Each model's line
+# also gives the FLOPs of its step's matrix products (nclab's count, which
+# `bench/train_torch.py macs` confirms layer by layer) and each side's rate, as
+# a share of its own ceiling.
 #
 # Each side reports the median of its timed steps (after an untimed first step).
 # A shared 2-core machine gives single runs that vary by 20-40 % (other tenants'
@@ -28,6 +31,12 @@ rounds="${TRAIN_ROUNDS:-2}"
 /usr/bin/python3 -c 'import torch' 2>/dev/null ||
   { echo "bench/train.sh: /usr/bin/python3 cannot import torch: apt-get install python3-torch (make bench installs it)" >&2; exit 1; }
 
+# rate FLOPS SECONDS CEILING prints the GFLOP/s of FLOPS GFLOP in SECONDS and
+# its percentage of the CEILING GFLOP/s, as "123 (45 %)".
+rate() {
+  printf "%.0f (%.0f %%)" "$(echo "$1 / $2" | bc -l)" "$(echo "100 * $1 / $2 / $3" | bc -l)"
+}
+
 # One pass over the ceiling and the models; $1 names the path, the rest of the
 # arguments are "VAR=value" settings for Go (before --) and for PyTorch (after --).
 pass() {
@@ -42,19 +51,20 @@ pass() {
        awk '/^Benchmark/ {for (i = 1; i < NF; i++) if ($(i+1) == "GFLOP/s") printf "%.1f", $i}')
   tm=$(env "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py matmul | awk '{print $2}')
   echo "== $path: matmul 1024^3 float32: go $gm GFLOP/s, torch $tm GFLOP/s (ceiling ratio torch/go $(echo "$tm / $gm" | bc -l | xargs printf %.2f)x)"
-  printf "%-10s %-22s %-22s %8s\n" model "go s/step (rounds)" "torch s/step (rounds)" "go/torch"
+  printf "%-10s %-22s %-22s %8s %10s %-14s %s\n" model "go s/step (rounds)" "torch s/step (rounds)" "go/torch" GFLOP/step "go GFLOP/s" "torch GFLOP/s"
   for m in "${models[@]}"; do
-    local gs=() ts=() g t
+    local gs=() ts=() g t f=
     for _ in $(seq "$rounds"); do
-      g=$(env "${goenv[@]}" go test ./nclab/train/ -run '^$' -bench "TrainStep${goname[$m]}\$" -benchtime "${gotime[$m]}" 2>/dev/null |
-          awk '/^Benchmark/ {for (i = 1; i < NF; i++) if ($(i+1) == "s/step") printf "%.4f", $i}')
+      read -r g f < <(env "${goenv[@]}" go test ./nclab/train/ -run '^$' -bench "TrainStep${goname[$m]}\$" -benchtime "${gotime[$m]}" 2>/dev/null |
+          awk '/^Benchmark/ {for (i = 1; i < NF; i++) {if ($(i+1) == "s/step") s = $i; if ($(i+1) == "GFLOP/step") f = $i}; printf "%.4f %s\n", s, f}') || true
       t=$(env "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py "$m" | awk '{print $2}')
-      [ -n "$g" ] && [ -n "$t" ] || { echo "bench/train.sh: no step time for $m (go '$g', torch '$t')" >&2; exit 1; }
+      [ -n "$g" ] && [ -n "$f" ] && [ -n "$t" ] || { echo "bench/train.sh: no step time for $m (go '$g' with '$f' GFLOP/step, torch '$t')" >&2; exit 1; }
       gs+=("$g") ts+=("$t")
     done
     g=$(printf '%s\n' "${gs[@]}" | sort -g | head -1)
     t=$(printf '%s\n' "${ts[@]}" | sort -g | head -1)
-    printf "%-10s %-22s %-22s %8.2f\n" "$m" "$g (${gs[*]})" "$t (${ts[*]})" "$(echo "$g / $t" | bc -l)"
+    printf "%-10s %-22s %-22s %8.2f %10.2f %-14s %s\n" "$m" "$g (${gs[*]})" "$t (${ts[*]})" "$(echo "$g / $t" | bc -l)" "$f" \
+      "$(rate "$f" "$g" "$gm")" "$(rate "$f" "$t" "$tm")"
   done
 }
 
@@ -65,5 +75,7 @@ if grep -qw avx512f /proc/cpuinfo; then
 else
   pass "AVX2 (this machine has no AVX-512)"
 fi
+echo "GFLOP/step counts the matrix products of one step (forward, input and weight gradients; models.Products, the same count as PyTorch's layers);"
+echo "each side's GFLOP/s is that count over its best step, in parentheses its share of its own matmul ceiling."
 echo "A step ratio near the ceiling ratio means the step is as fast as the engine's matmul allows."
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

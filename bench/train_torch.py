@@ -2,7 +2,11 @@
 nclab/train/bench_test.go (identical layers, batch 128, PAL loss, SGD with
 momentum 0.9 and weight decay 5e-4), 2 threads. Prints one line per model:
 name, seconds per step (median of the timed steps). "matmul" prints the dense
-ceiling instead: GFLOP/s of a 1024^3 float32 product (median of 10)."""
+ceiling instead: GFLOP/s of a 1024^3 float32 product (median of 10). "macs"
+prints each model's multiply-accumulates per example in its Conv2d and Linear
+layers, counted from their output shapes by forward hooks: forward, input
+gradient (all layers but the first) and weight gradient; nclab/models'
+TestProductsMatchPyTorch holds these numbers."""
 import sys
 import time
 
@@ -73,6 +77,22 @@ def step_time(model, shape, steps):
     return times[len(times) // 2]
 
 
+def product_macs(model, shape):
+    macs = []
+
+    def hook(layer, _, out):
+        per_output = layer.in_features if isinstance(layer, nn.Linear) else layer.in_channels // layer.groups * layer.kernel_size[0] * layer.kernel_size[1]
+        macs.append(out[0].numel() * per_output)
+
+    for layer in model.modules():
+        if isinstance(layer, (nn.Conv2d, nn.Linear)):
+            layer.register_forward_hook(hook)
+    model.eval()
+    with torch.no_grad():
+        model(torch.zeros(1, *shape))
+    return sum(macs), sum(macs[1:]), sum(macs)
+
+
 def matmul_gflops(n=1024, runs=10):
     a, b = torch.rand(n, n), torch.rand(n, n)
     a @ b
@@ -91,6 +111,10 @@ if __name__ == "__main__":
         print(f"matmul {matmul_gflops():.1f}")
         sys.exit(0)
     cases = {"mlp": (mlp, (1, 56, 56), 10), "smallcnn": (small_cnn, (1, 56, 56), 5), "resnet18": (resnet18, (3, 32, 32), 3)}
+    if which == ["macs"]:
+        for name, (make, shape, _) in cases.items():
+            print(name, *product_macs(make(), shape))
+        sys.exit(0)
     for name in which:
         make, shape, steps = cases[name]
         print(f"{name} {step_time(make(), shape, steps):.4f}", flush=True)

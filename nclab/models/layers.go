@@ -24,6 +24,24 @@ const (
 type builder struct {
 	seed     int64
 	training bool
+	count    *Products // when not nil, every matrix product adds its multiply-accumulates
+}
+
+// countProduct adds one product's multiply-accumulates per example to b.count
+// (if set): macs in the forward pass; as many in the input gradient unless it
+// is the model's first product, whose input (the image) needs none; and in
+// the weight gradient when the weight is trained.
+func (b *builder) countProduct(macs int64, trainedWeight bool) {
+	if b.count == nil {
+		return
+	}
+	if b.count.Forward > 0 {
+		b.count.InputGradient += macs
+	}
+	b.count.Forward += macs
+	if trainedWeight {
+		b.count.WeightGradient += macs
+	}
 }
 
 // uniformVariable returns the variable at scope/name, creating it with values
@@ -72,6 +90,7 @@ func (b *builder) conv2D(scope *model.Scope, x *Node, out, k, stride, pad int, b
 	bound := 1 / math.Sqrt(float64(in*k*k))
 	kernel := b.uniformVariable(scope, "kernel", bound, k, k, in, out).NodeValue(x.Graph())
 	y := conv.Conv2D(x, kernel, stride, pad)
+	b.countProduct(int64(y.Shape().Dim(1))*int64(y.Shape().Dim(2))*int64(k*k*in)*int64(out), true)
 	if bias {
 		y = Add(y, ExpandLeftToRank(b.uniformVariable(scope, "bias", bound, out).NodeValue(x.Graph()), 4))
 	}
@@ -84,6 +103,7 @@ func (b *builder) dense(scope *model.Scope, x *Node, out int, bias bool) *Node {
 	bound := 1 / math.Sqrt(float64(in))
 	w := b.uniformVariable(scope, "weights", bound, in, out).NodeValue(x.Graph())
 	y := product(x, w)
+	b.countProduct(int64(in)*int64(out), true)
 	if bias {
 		y = Add(y, ExpandLeftToRank(b.uniformVariable(scope, "bias", bound, out).NodeValue(x.Graph()), 2))
 	}

@@ -112,6 +112,28 @@ func FitInput(arch string, pool, side int) (pad int) {
 type Model struct {
 	Config
 	Store *model.Store
+
+	// Products counts the multiply-accumulates per example of the model's
+	// matrix products, for FLOP rates (bench/train.sh).
+	Products Products
+}
+
+// Products counts the multiply-accumulates (MACs) per example of a model's
+// matrix products: its convolutions, dense layers and head; batch norms,
+// activations, pooling and the loss are not counted. Forward is the forward
+// pass; InputGradient the backward pass's gradients with respect to each
+// product's input, which every product but the model's first needs (its input
+// is the image); WeightGradient the gradients of the trained weights (all but
+// a frozen ETF head's).
+type Products struct {
+	Forward, InputGradient, WeightGradient int64
+}
+
+// TrainingFLOPs is the floating-point operations of the products of one
+// training step per example: two (a multiply and an add) per multiply-accumulate
+// of the forward pass and of both gradients.
+func (p Products) TrainingFLOPs() float64 {
+	return 2 * float64(p.Forward+p.InputGradient+p.WeightGradient)
 }
 
 // New validates cfg, fills its defaults, and creates every variable of the
@@ -197,7 +219,7 @@ func New(backend compute.Backend, cfg Config) (*Model, error) {
 }
 
 // createVariables builds the training graph once, without compiling it, so
-// that every variable exists with its initial value.
+// that every variable exists with its initial value, and counts its products.
 func (m *Model) createVariables(backend compute.Backend) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -208,7 +230,8 @@ func (m *Model) createVariables(backend compute.Backend) (err error) {
 	defer g.Finalize()
 	model.SetStore(g, m.Store)
 	x := Parameter(g, "x", shapes.Make(dtypes.Float32, 2, m.Height, m.Width, m.Channels))
-	m.Forward(m.Store.RootScope(), x, true)
+	m.Products = Products{}
+	m.forward(&builder{seed: m.Seed, training: true, count: &m.Products}, m.Store.RootScope(), x)
 	return nil
 }
 
@@ -216,7 +239,10 @@ func (m *Model) createVariables(backend compute.Backend) (err error) {
 // ([N, Height, Width, Channels], float32). training selects batch statistics
 // (and running-average updates) or the running averages in batch norms.
 func (m *Model) Forward(scope *model.Scope, x *Node, training bool) (features, logits *Node) {
-	b := &builder{seed: m.Seed, training: training}
+	return m.forward(&builder{seed: m.Seed, training: training}, scope, x)
+}
+
+func (m *Model) forward(b *builder, scope *model.Scope, x *Node) (features, logits *Node) {
 	body := scope.At("body")
 	if m.InputPool > 1 {
 		x = conv.AvgPool2D(x, m.InputPool)
@@ -271,6 +297,7 @@ func (m *Model) head(b *builder, scope *model.Scope, h *Node) *Node {
 		w.SetTrainable(false)
 	}
 	bias := b.uniformVariable(scope, "bias", 1/math.Sqrt(float64(m.FeatureDim)), m.K)
+	b.countProduct(int64(m.FeatureDim)*int64(m.K), false)
 	return Add(Dot(h, w.NodeValue(h.Graph())).Product(), ExpandLeftToRank(bias.NodeValue(h.Graph()), 2))
 }
 

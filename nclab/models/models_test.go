@@ -152,3 +152,31 @@ func TestFitInput(t *testing.T) {
 		}
 	}
 }
+
+// TestProductsMatchPyTorch compares the counted products of bench/train.sh's
+// three models with PyTorch's, counted from the layers' output shapes by
+// `bench/train_torch.py macs` (forward, input gradient, weight gradient per
+// example); with the ETF head the frozen head has no weight gradient.
+func TestProductsMatchPyTorch(t *testing.T) {
+	cases := []struct {
+		cfg  Config
+		want Products
+	}{
+		{Config{Arch: "mlp", K: 10, Hidden: 512, Depth: 3, FeatureDim: 512, Height: 56, Width: 56, Channels: 1}, Products{2135040, 529408, 2135040}},
+		{Config{Arch: "smallcnn", K: 10, Height: 56, Width: 56, Channels: 1}, Products{29805824, 28902656, 29805824}},
+		{Config{Arch: "resnet18", K: 10, Height: 32, Width: 32, Channels: 3}, Products{555422720, 553653248, 555422720}},
+		{Config{Arch: "mlp", Head: "etf", K: 10, Hidden: 512, Depth: 3, FeatureDim: 512, Height: 56, Width: 56, Channels: 1}, Products{2135040, 529408, 2135040 - 512*10}},
+	}
+	for _, c := range cases {
+		m, err := New(testBackend(t), c.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Products != c.want {
+			t.Errorf("%s %s head: products %+v, want %+v", c.cfg.Arch, m.Head, m.Products, c.want)
+		}
+	}
+	if got, want := (Products{1, 2, 3}).TrainingFLOPs(), 12.0; got != want {
+		t.Errorf("TrainingFLOPs of 1+2+3 MACs = %g, want %g", got, want)
+	}
+}

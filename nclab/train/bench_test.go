@@ -13,7 +13,8 @@ import (
 // batch 128, the models of bench/train_torch.py. Besides the mean (ns/op) it
 // reports the median step as s/step, the statistic bench/train_torch.py prints,
 // so that one slow step (another process on a shared machine) does not decide
-// bench/train.sh's ratio.
+// bench/train.sh's ratio, and the FLOPs of the step's matrix products
+// (models.Products) as GFLOP/step, with their rate at the median step.
 func benchTrainStep(b *testing.B, mc models.Config, h, w, c int) {
 	set := RandomSet(128, 10, h, w, c, 1)
 	tr, err := New(testBackend(b), Config{Model: mc, Epochs: 1, BatchSize: 128}, set, nil)
@@ -35,7 +36,11 @@ func benchTrainStep(b *testing.B, mc models.Config, h, w, c int) {
 	}
 	b.StopTimer()
 	slices.Sort(steps)
-	b.ReportMetric(steps[len(steps)/2], "s/step")
+	median := steps[len(steps)/2]
+	flops := 128 * tr.Model.Products.TrainingFLOPs() / 1e9
+	b.ReportMetric(median, "s/step")
+	b.ReportMetric(flops, "GFLOP/step")
+	b.ReportMetric(flops/median, "GFLOP/s")
 }
 
 // BenchmarkTrainStepMLP: MLP 3136-512-512-512-10 (Linear + BN + ReLU), 56x56x1.
