@@ -2,6 +2,7 @@ package conv
 
 import (
 	"math"
+	"slices"
 
 	"github.com/gomlx/compute"
 	. "github.com/gomlx/gomlx/core/graph" //nolint:revive // graph code reads like the math
@@ -109,92 +110,227 @@ var usePatches = func(backend compute.Backend) bool { return backend.String() ==
 // Conv2D is the 2-D cross-correlation of an NHWC batch x ([N, H, W, C]) with
 // a square kernel ([k, k, C, O]), stride s and zero padding p, as PyTorch's
 // Conv2d (without bias): y[n, a, b, o] = sum_{i,j,c} x[n, s*a+i-p, s*b+j-p, c] kernel[i, j, c, o].
-// On the pure-Go backend it runs as Patches followed by one matrix product
-// (see patchProduct), which uses the vectorised matmul instead of the scalar
-// direct convolution; on other backends (XLA) it is graph.Convolve.
+// On the pure-Go backend it runs as Patches followed by a matrix product (see
+// patchProducts), which uses the vectorised matmul instead of the scalar
+// direct convolution, in chunks of images when the patch matrix is large (see
+// inImageChunks); on other backends (XLA) it is graph.Convolve.
 func Conv2D(x, kernel *Node, s, p int) *Node {
 	if kernel.Rank() != 4 || kernel.Shape().Dim(0) != kernel.Shape().Dim(1) {
 		exceptions.Panicf("conv.Conv2D: want a square kernel [k, k, C, O], got shape %s", kernel.Shape())
 	}
-	k, c, o := kernel.Shape().Dim(0), kernel.Shape().Dim(2), kernel.Shape().Dim(3)
+	k, c := kernel.Shape().Dim(0), kernel.Shape().Dim(2)
 	if x.Rank() != 4 || x.Shape().Dim(3) != c {
 		exceptions.Panicf("conv.Conv2D: input %s does not match kernel %s (NHWC with C=%d)", x.Shape(), kernel.Shape(), c)
 	}
 	if !usePatches(x.Graph().Backend()) {
 		return Convolve(x, kernel).StridePerAxis(s, s).PaddingPerDim([][2]int{{p, p}, {p, p}}).Done()
 	}
-	patches := Patches(x, k, s, p)
-	n, outH, outW := patches.Shape().Dim(0), patches.Shape().Dim(1), patches.Shape().Dim(2)
-	y := patchProduct(Reshape(patches, n*outH*outW, k*k*c), Reshape(kernel, k*k*c, o))
-	return Reshape(y, n, outH, outW, o)
+	n, outH, outW := x.Shape().Dim(0), OutputSize(x.Shape().Dim(1), k, s, p), OutputSize(x.Shape().Dim(2), k, s, p)
+	per := chunkImages(outH*outW, k*k*c, k == 1 && s == 1 && p == 0)
+	if per >= n {
+		return patchConvs([]*Node{x}, kernel, s, p)[0]
+	}
+	return inImageChunks(x, per, func(chunks []*Node) []*Node { return patchConvs(chunks, kernel, s, p) })
 }
 
-// patchProduct is the matrix product y = P W of the patch matrix P ([M, K])
-// and the flattened kernel W ([K, O]), with the same value and gradients as
-// Dot(P, W) but a cheaper weight gradient on the pure-Go backend.
+// patchConvs is Conv2D on the pure-Go backend of each batch in xs with the
+// same kernel: Patches and patchProducts.
+func patchConvs(xs []*Node, kernel *Node, s, p int) []*Node {
+	k, c, o := kernel.Shape().Dim(0), kernel.Shape().Dim(2), kernel.Shape().Dim(3)
+	patches := make([]*Node, len(xs))
+	for i, x := range xs {
+		p := Patches(x, k, s, p)
+		patches[i] = Reshape(p, p.Shape().Dim(0)*p.Shape().Dim(1)*p.Shape().Dim(2), k*k*c)
+	}
+	ys := patchProducts(patches, Reshape(kernel, k*k*c, o))
+	for i, x := range xs {
+		ys[i] = Reshape(ys[i], x.Shape().Dim(0), OutputSize(x.Shape().Dim(1), k, s, p), OutputSize(x.Shape().Dim(2), k, s, p), o)
+	}
+	return ys
+}
+
+// chunkFloats is the size, in float32 values, of the patch matrix of one
+// chunk of images in Conv2D (see inImageChunks): 8 MB. ResNet18 steps
+// (2 cores of an AMD EPYC Zen 4, 4 steps each): 3.39-3.59 s with 8 MB,
+// 3.41-4.24 s with 16 MB, 3.90-4.47 s with 4 MB, whose more numerous products
+// each allocate the backend's 2000-item work channel (runtime.makechan 8 %
+// of the CPU). A variable so that tests can take the chunked path on small
+// inputs.
+var chunkFloats = 1 << 21
+
+// chunkImages is the number of images per chunk for a patch convolution
+// with rows patch rows an image, each of k values: as many as fill
+// chunkFloats, but enough for at least k rows (patchProducts' weight
+// gradient wants M >= K); or MaxInt (no chunks) for a 1x1 convolution of
+// stride 1 (identity: its patches are the input itself).
+func chunkImages(rows, k int, identity bool) int {
+	if identity {
+		return math.MaxInt
+	}
+	return max(chunkFloats/(rows*k), (k+rows-1)/rows, 1)
+}
+
+// inImageChunks applies f, a function of NHWC batches that treats each image
+// on its own (convolutions), to the consecutive chunks of per images of x
+// and concatenates its results along the batch axis.
+//
+// Why: the patch matrix of a large convolution (ResNet18's 64-channel layers:
+// 302 MB at batch 128) leaves the cache between the gather that writes it and
+// the matrix product that packs it, and the pure-Go backend runs the gather on
+// one thread. In chunks, each chunk's patches are packed while still in the
+// cache, and the backend's op executors gather one chunk while the product of
+// another runs. The forward pass of ResNet18's stage-1 convolution
+// (128 x 32 x 32 x 64, 3x3), 2 cores of an AMD EPYC Zen 4: 259 ms whole,
+// 186 ms in 32 chunks of four images, 173 ms in 64 of two. The ResNet18
+// step, alternating runs: 3.95 / 4.48 / 4.63 s whole, 3.71 / 3.63 / 4.08 s
+// in chunks of chunkFloats; the small CNN 0.41-0.48 s whole and 0.37-0.47 s
+// in chunks (no difference within the noise).
+//
+// Each chunk is one GatherSlices of contiguous images (a memmove). Their
+// gradients, each scattered by GoMLX into a zero tensor of x's full shape,
+// would cost a fill and an add of x per chunk; and GoMLX's gradient of the
+// Concatenate is a Slice per chunk, which the backend copies element by
+// element. Instead the output's cotangent is recorded by a custom gradient on
+// the output and handed to each chunk's result as one GatherSlices, each
+// chunk's own cotangent is recorded by a custom gradient on the chunk, and x
+// passes through a custom gradient that concatenates those (GoMLX's own
+// gradients are left unused, so never computed). The nodes are built in the
+// order x, chunks, results, output, so that GoMLX, which takes the gradients
+// in the reverse order of node creation, reaches each recording first.
+func inImageChunks(x *Node, per int, f func(chunks []*Node) []*Node) *Node {
+	n := x.Shape().Dim(0)
+	if n > math.MaxInt32 {
+		exceptions.Panicf("conv: batch %s too large for int32 indices", x.Shape())
+	}
+	count := (n + per - 1) / per
+	cotangents := make([]*Node, count) // set during the backward pass
+	x = IdentityWithCustomGradient(x, func(_, dx *Node) *Node {
+		if slices.Contains(cotangents, nil) {
+			return dx // not every chunk's cotangent recorded: GoMLX's own gradient
+		}
+		grad := Concatenate(cotangents, 0)
+		clear(cotangents)
+		return grad
+	})
+	chunks := make([]*Node, count)
+	for i := range chunks {
+		chunks[i] = IdentityWithCustomGradient(leadingBlock(x, i*per, min(per, n-i*per)), func(_, v *Node) *Node {
+			cotangents[i] = v
+			return v
+		})
+	}
+	var dy *Node // the cotangent of the output, set during the backward pass
+	ys := f(chunks)
+	for i, y := range ys {
+		ys[i] = IdentityWithCustomGradient(y, func(_, v *Node) *Node {
+			if dy == nil {
+				return v // no recorded cotangent: GoMLX's own gradient
+			}
+			return leadingBlock(dy, i*per, min(per, n-i*per))
+		})
+	}
+	return IdentityWithCustomGradient(Concatenate(ys, 0), func(_, v *Node) *Node {
+		dy = v
+		return v
+	})
+}
+
+// leadingBlock is x[start : start+size] along the leading axis, as one
+// GatherSlices of a contiguous run, which the pure-Go backend copies with
+// memmove (its Slice copies element by element).
+func leadingBlock(x *Node, start, size int) *Node {
+	dims := x.Shape().Dimensions
+	rows := Reshape(x, dims[0], x.Shape().Size()/dims[0])
+	block := GatherSlices(rows, []int{0}, Reshape(Const(x.Graph(), []int32{int32(start)}), 1, 1), []int{size}, true)
+	return Reshape(block, append([]int{size}, dims[1:]...)...)
+}
+
+// patchProducts returns the matrix products y_i = P_i W of patch matrices P_i
+// ([M_i, K]) with one flattened kernel W ([K, O]), with the same values and
+// gradients as Dot(P_i, W) but a cheaper weight gradient on the pure-Go
+// backend.
 //
 // GoMLX v0.28.16 differentiates Dot(P, W) with respect to W as a DotGeneral
 // that contracts the leading axis (M) of both the cotangent V ([M, O]) and P;
 // the backend's matmul wants the contracted axis last on its left operand, so
 // it transposes both, the patch matrix included (M x K, the largest tensor of
-// the layer). Here the product runs with W behind a StopGradient, and its
-// cotangent V is recorded by a custom gradient on the product. The weight
-// gradient W' = P^T V is attached through a zero-valued term
-// z = ReduceSum_rows(W - StopGradient(W)) ([O]) added to every row of the
-// product, whose custom gradient computes W' from the recorded V, transposing
-// only the smaller of P and V: V^T [O, M] times P (right operand contracted
-// on its leading axis, which the backend takes as is), or P^T [K, M] times V.
-// The cotangent GoMLX hands that term (V summed over the rows) is left unused,
-// so never computed. GoMLX takes the gradients in the reverse order of node
-// creation, so z is built before the product: the product's gradient, which
-// records V, always comes first. (Before, the term was W - StopGradient(W)
-// padded with M - K zero rows: two M x O zero fills a step, 8 % of the quick
-// preset's training time.) When M < K the plain Dot is used.
+// the layer). Here the products run with W behind a StopGradient, and their
+// cotangents V_i are recorded by custom gradients on the products. The weight
+// gradient W' = sum_i P_i^T V_i is attached through a zero-valued term
+// z = ReduceSum_rows(W - StopGradient(W)) ([O]) added to every row of each
+// product, whose custom gradient computes W' from the recorded V_i,
+// transposing only the smaller of P_i and V_i: V_i^T [O, M] times P_i (right
+// operand contracted on its leading axis, which the backend takes as is), the
+// sum transposed once, or P_i^T [K, M] times V_i. The cotangent GoMLX hands
+// that term (V summed over the rows) is left unused, so never computed.
+// GoMLX takes the gradients in the reverse order of node creation, so z is
+// built before the products: their gradients, which record the V_i, always
+// come first. (Before, the term was W - StopGradient(W) padded with M - K
+// zero rows: two M x O zero fills a step, 8 % of the quick preset's training
+// time.) When a single P has M < K the plain Dot is used.
 //
-// The patch gradient P' = V W^T is one DotGeneral contracting the last axes
-// of V and W, which the backend's matmul takes as is. GoMLX's own gradient
-// of Dot is the same product followed by a TransposeAllAxes with the identity
-// permutation, which the pure-Go backend runs as a full copy of the [M, K]
-// result (for ResNet18's 64-channel layers, 128 x 32 x 32 x 576 floats per
-// layer). The patches pass through a custom gradient that returns V W^T in
-// place of GoMLX's own (left unused, so never computed). The product is the
-// only consumer of that identity in the forward pass (the weight gradient
+// The patch gradient P_i' = V_i W^T is one DotGeneral contracting the last
+// axes of V_i and W, which the backend's matmul takes as is. GoMLX's own
+// gradient of Dot is the same product followed by a TransposeAllAxes with the
+// identity permutation, which the pure-Go backend runs as a full copy of the
+// [M, K] result (for ResNet18's 64-channel layers, 128 x 32 x 32 x 576 floats
+// per layer). The patches pass through a custom gradient that returns V_i W^T
+// in place of GoMLX's own (left unused, so never computed). The product is
+// the only consumer of that identity in the forward pass (the weight gradient
 // reads it in the backward pass), so its gradient is always taken first.
 // The weight gradient reads the patches behind that identity, not before it:
 // the pure-Go backend copies an Identity's input unless the Identity is its
 // only consumer (measured: 16 % of a ResNet18 step's CPU in those copies of
 // the patch matrix, the step 3.95-4.02 -> 3.61-3.74 s without them).
-func patchProduct(patches, weights *Node) *Node {
-	m, k := patches.Shape().Dim(0), patches.Shape().Dim(1)
-	o := weights.Shape().Dim(1)
-	if m < k {
-		return Dot(patches, weights).Product()
+func patchProducts(patches []*Node, weights *Node) []*Node {
+	k, o := weights.Shape().Dim(0), weights.Shape().Dim(1)
+	if len(patches) == 1 && patches[0].Shape().Dim(0) < k {
+		return []*Node{Dot(patches[0], weights).Product()}
 	}
 	frozen := StopGradient(weights)
-	var v *Node         // the cotangent of the product, set during the backward pass
-	var patchesIn *Node // the patches behind their custom gradient, set below
+	vs := make([]*Node, len(patches))        // the cotangents of the products, set during the backward pass
+	patchesIn := make([]*Node, len(patches)) // the patches behind their custom gradients, set below
 	// Sub(weights, frozen) is zero with gradient one.
 	zero := IdentityWithCustomGradient(Sub(weights, frozen), func(_, _ *Node) *Node {
-		if v == nil {
+		if slices.Contains(vs, nil) {
 			exceptions.Panicf("conv: the weight gradient of a patch product was taken before its cotangent was recorded")
 		}
+		var sum *Node
+		for i, v := range vs {
+			var term *Node
+			if k < o {
+				term = DotGeneral(transposeTall(patchesIn[i]), []int{1}, nil, v, []int{0}, nil)
+			} else {
+				term = DotGeneral(transposeTall(v), []int{1}, nil, patchesIn[i], []int{0}, nil)
+			}
+			if sum == nil {
+				sum = term
+			} else {
+				sum = Add(sum, term)
+			}
+		}
+		clear(vs)
 		if k < o {
-			return DotGeneral(transposeTall(patchesIn), []int{1}, nil, v, []int{0}, nil)
+			return sum
 		}
-		return Transpose(DotGeneral(transposeTall(v), []int{1}, nil, patchesIn, []int{0}, nil), 0, 1)
+		return Transpose(sum, 0, 1)
 	})
-	rowOfZeros := ReduceSum(zero, 0) // [O]
-	patchesIn = IdentityWithCustomGradient(patches, func(_, dp *Node) *Node {
-		if v == nil {
-			return dp // no recorded cotangent: GoMLX's own gradient
-		}
-		return DotGeneral(v, []int{1}, nil, frozen, []int{1}, nil) // [M, K]
-	})
-	y := IdentityWithCustomGradient(Dot(patchesIn, frozen).Product(), func(_, dy *Node) *Node {
-		v = dy
-		return dy
-	})
-	return Add(y, ExpandAxes(rowOfZeros, 0))
+	rowOfZeros := ExpandAxes(ReduceSum(zero, 0), 0) // [1, O]
+	ys := make([]*Node, len(patches))
+	for i, p := range patches {
+		patchesIn[i] = IdentityWithCustomGradient(p, func(_, dp *Node) *Node {
+			if vs[i] == nil {
+				return dp // no recorded cotangent: GoMLX's own gradient
+			}
+			return DotGeneral(vs[i], []int{1}, nil, frozen, []int{1}, nil) // [M, K]
+		})
+		y := IdentityWithCustomGradient(Dot(patchesIn[i], frozen).Product(), func(_, dy *Node) *Node {
+			vs[i] = dy
+			return dy
+		})
+		ys[i] = Add(y, rowOfZeros)
+	}
+	return ys
 }
 
 // productTransposeMin and productTransposeMax bound the column counts for

@@ -79,15 +79,29 @@ func TestConv2DMatchesConvolve(t *testing.T) {
 // outputs, which take the backend's Transpose again.
 func TestConv2DNativePath(t *testing.T) {
 	b := testBackend(t)
+	savedChunk := chunkFloats
+	defer func() { chunkFloats = savedChunk }()
 	rng := rand.New(rand.NewPCG(9, 10))
-	for _, tc := range []struct{ n, h, w, c, o, s int }{
-		{2, 7, 6, 3, 4, 2},
-		{1, 6, 6, 3, 20, 1},     // K = 27 >= O = 20: V^T as a product
-		{1, 6, 6, 2, 24, 1},     // K = 18 < O = 24: P^T as a product
-		{1, 17, 17, 29, 260, 1}, // K = 261 >= O = 260 > 256: V^T by Transpose
-		{1, 17, 17, 29, 270, 1}, // K = 261 < O = 270, K > 256: P^T by Transpose
+	for _, tc := range []struct{ n, h, w, c, o, s, chunk int }{
+		{2, 7, 6, 3, 4, 2, 0},
+		{1, 6, 6, 3, 20, 1, 0},     // K = 27 >= O = 20: V^T as a product
+		{1, 6, 6, 2, 24, 1, 0},     // K = 18 < O = 24: P^T as a product
+		{1, 17, 17, 29, 260, 1, 0}, // K = 261 >= O = 260 > 256: V^T by Transpose
+		{1, 17, 17, 29, 270, 1, 0}, // K = 261 < O = 270, K > 256: P^T by Transpose
+		// In chunks of images (inImageChunks), the last one short:
+		{5, 6, 6, 3, 20, 1, 2 * 36 * 27}, // 2 + 2 + 1 images, K >= O
+		{7, 7, 6, 3, 4, 2, 1},            // stride 2: 12 rows an image, K = 27: 3 + 3 + 1
+		{4, 6, 6, 2, 24, 1, 3 * 36 * 18}, // K < O: 3 + 1
 	} {
 		x, k := randomTensor(rng, tc.n, tc.h, tc.w, tc.c), randomTensor(rng, 3, 3, tc.c, tc.o)
+		chunkFloats = savedChunk
+		if tc.chunk > 0 {
+			chunkFloats = tc.chunk
+			rows := OutputSize(tc.h, 3, tc.s, 1) * OutputSize(tc.w, 3, tc.s, 1)
+			if per := chunkImages(rows, 9*tc.c, false); per >= tc.n {
+				t.Fatalf("%+v: %d images a chunk, want fewer than %d", tc, per, tc.n)
+			}
+		}
 		run := func(patches bool) []float64 {
 			saved := usePatches
 			usePatches = func(compute.Backend) bool { return patches }

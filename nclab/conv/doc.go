@@ -5,7 +5,8 @@
 //
 //   - [Conv2D]: a square-kernel NHWC convolution as [Patches] (Pad + one
 //     GatherSlices of contiguous blocks, i.e. im2col) and one matrix product
-//     whose weight gradient avoids transposing the patch matrix. On other
+//     whose weight gradient avoids transposing the patch matrix, in chunks of
+//     images whose patch matrix stays in the cache when it is large. On other
 //     backends (XLA on CPU or CUDA) it is graph.Convolve, their native
 //     convolution.
 //   - [MaxPool2D]: non-overlapping max-pooling as element-wise Max of row
