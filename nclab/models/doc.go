@@ -18,6 +18,11 @@
 // call) reproduces the parameters-saved percentages
 // of METHOD.md §7 (ResNet18 20.7 %, ResNet50 4.5 %, VGG16 15.8 %, VGG19 11.6 %).
 //
+// [Model.Products] counts the multiply-accumulates per example of a model's
+// convolutions, dense layers and head in the forward pass and in both
+// gradients (the same count as PyTorch's layers give; bench/train.sh turns it
+// into each side's FLOP rate).
+//
 // A [Model] keeps its variables in a GoMLX model.Store: trainable weights
 // (initialised as PyTorch's defaults, from a seed and the variable's path),
 // the frozen ETF and the batch-norm running averages (PyTorch semantics,
