@@ -280,6 +280,11 @@ func TestGradients(t *testing.T) {
 		randomTensor(rng, 2, 4, 4, 1), randomTensor(rng, 3, 3, 1, 12))
 	checkGradient(t, "Conv2D on a 2x2 input, fewer patches than patch columns (plain Dot)", func(in []*Node) *Node { return Conv2D(in[0], in[1], 1, 1) },
 		randomTensor(rng, 1, 2, 2, 4), randomTensor(rng, 3, 3, 4, 2))
+	saved := chunkFloats
+	chunkFloats = 1 // as many chunks as M >= K allows: 2 images each (25 rows, K = 27)
+	checkGradient(t, "Conv2D 3x3 s1 p1 in chunks of 2 + 1 images", func(in []*Node) *Node { return Conv2D(in[0], in[1], 1, 1) },
+		randomTensor(rng, 3, 5, 5, 3), randomTensor(rng, 3, 3, 3, 4))
+	chunkFloats = saved
 	// Distinct values make the maximum of each window unique, so max-pooling is differentiable there.
 	perm := rng.Perm(2 * 5 * 4 * 3)
 	pv := make([]float64, len(perm))
