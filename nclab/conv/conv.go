@@ -138,14 +138,17 @@ func Conv2D(x, kernel *Node, s, p int) *Node {
 // same kernel: Patches and patchProducts.
 func patchConvs(xs []*Node, kernel *Node, s, p int) []*Node {
 	k, c, o := kernel.Shape().Dim(0), kernel.Shape().Dim(2), kernel.Shape().Dim(3)
-	patches := make([]*Node, len(xs))
+	matrices := make([]*Node, len(xs))
+	outDims := make([][]int, len(xs)) // [N, H', W', O] of each result
 	for i, x := range xs {
-		p := Patches(x, k, s, p)
-		patches[i] = Reshape(p, p.Shape().Dim(0)*p.Shape().Dim(1)*p.Shape().Dim(2), k*k*c)
+		patches := Patches(x, k, s, p)
+		n, outH, outW := patches.Shape().Dim(0), patches.Shape().Dim(1), patches.Shape().Dim(2)
+		matrices[i] = Reshape(patches, n*outH*outW, k*k*c)
+		outDims[i] = []int{n, outH, outW, o}
 	}
-	ys := patchProducts(patches, Reshape(kernel, k*k*c, o))
-	for i, x := range xs {
-		ys[i] = Reshape(ys[i], x.Shape().Dim(0), OutputSize(x.Shape().Dim(1), k, s, p), OutputSize(x.Shape().Dim(2), k, s, p), o)
+	ys := patchProducts(matrices, Reshape(kernel, k*k*c, o))
+	for i := range ys {
+		ys[i] = Reshape(ys[i], outDims[i]...)
 	}
 	return ys
 }
@@ -340,7 +343,7 @@ func patchProducts(patches []*Node, weights *Node) []*Node {
 const productTransposeMin, productTransposeMax = 16, 256
 
 // transposeTall returns the transpose [C, R] of a tall matrix x ([R, C]) for
-// the weight gradient of patchProduct. With productTransposeMin to
+// the weight gradients of patchProducts. With productTransposeMin to
 // productTransposeMax columns it is the product I_C x^T, one DotGeneral
 // contracting the last axes of the identity and x, which the pure-Go
 // backend's matmul takes as is (it packs x row by row): the backend's own 2-D

@@ -75,8 +75,9 @@ func TestConv2DMatchesConvolve(t *testing.T) {
 // on the pure-Go backend, and checks its values and gradients against the
 // patch path: a small layer (fewer patches than patch columns: the plain
 // Dot), two whose weight gradients transpose V or the patches as a product
-// with the identity, and two with over productTransposeMax patch columns and
-// outputs, which take the backend's Transpose again.
+// with the identity, two with over productTransposeMax patch columns and
+// outputs, which take the backend's Transpose again, and three in chunks of
+// images (a small chunkFloats), each with a short last chunk.
 func TestConv2DNativePath(t *testing.T) {
 	b := testBackend(t)
 	savedChunk := chunkFloats

@@ -16,12 +16,13 @@ import (
 // bench/train.sh's ratio, and the FLOPs of the step's matrix products
 // (models.Products) as GFLOP/step, with their rate at the median step.
 func benchTrainStep(b *testing.B, mc models.Config, h, w, c int) {
-	set := RandomSet(128, 10, h, w, c, 1)
-	tr, err := New(testBackend(b), Config{Model: mc, Epochs: 1, BatchSize: 128}, set, nil)
+	const batch = 128
+	set := RandomSet(batch, 10, h, w, c, 1)
+	tr, err := New(testBackend(b), Config{Model: mc, Epochs: 1, BatchSize: batch}, set, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	idx := data.EpochOrder(0, 0, 128)
+	idx := data.EpochOrder(0, 0, batch)
 	if _, err := tr.trainStep(idx, 0.01); err != nil { // compiles
 		b.Fatal(err)
 	}
@@ -37,7 +38,7 @@ func benchTrainStep(b *testing.B, mc models.Config, h, w, c int) {
 	b.StopTimer()
 	slices.Sort(steps)
 	median := steps[len(steps)/2]
-	flops := 128 * tr.Model.Products.TrainingFLOPs() / 1e9
+	flops := batch * tr.Model.Products.TrainingFLOPs() / 1e9
 	b.ReportMetric(median, "s/step")
 	b.ReportMetric(flops, "GFLOP/step")
 	b.ReportMetric(flops/median, "GFLOP/s")
