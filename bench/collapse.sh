@@ -6,13 +6,14 @@
 # on NumPy's own data, checked against NumPy's values. Prints the Go/NumPy time ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/baseline.sh
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "== Go ($(go version | cut -d' ' -f3-))"
 go test -run '^$' -bench 'Collapse' -benchtime 5x ./nclab/collapse | tee "$tmp/go.txt"
 echo "== NumPy"
-/usr/bin/python3 bench/collapse_numpy.py --out "$tmp" | tee "$tmp/numpy.txt"
+baseline bench/collapse_numpy.py --out "$tmp" | tee "$tmp/numpy.txt"
 echo "== nclab collapse --json on NumPy's data (read .npy + compute)"
 go build -o "$tmp/nclab" ./nclab/cmd/nclab
 /usr/bin/time -f "wall %e s, peak RSS %M KB" "$tmp/nclab" collapse --features "$tmp/features.npy" --labels "$tmp/labels.npy" \

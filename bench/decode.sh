@@ -4,9 +4,10 @@
 # NumPy/PyTorch side-by-side (bench/decode_numpy.py, 2 threads), in one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/baseline.sh
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
 echo "== Go ($(go version | cut -d' ' -f3-))"
 go test -run '^$' -bench 'ONNPredict|ONNFit|OvAPredict' -benchtime 5x ./nclab/decode
 go test -run '^$' -bench 'OvAFit' -benchtime 1x ./nclab/decode
 echo "== NumPy / PyTorch (2 threads)"
-/usr/bin/python3 bench/decode_numpy.py
+baseline bench/decode_numpy.py

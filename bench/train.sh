@@ -17,7 +17,13 @@
 # On a machine with AVX-512 it runs everything twice: with the kernels the machine
 # picks, then on the AVX2 path (GOMLX_GO_SIMD_AVX512=false for Go; for PyTorch
 # ATEN_CPU_CAPABILITY=avx2, MKL_ENABLE_INSTRUCTIONS=AVX2, DNNL_MAX_CPU_ISA=AVX2),
-# which is what most laptops have.
+# which is what most laptops have; OpenBLAS then runs its Haswell (AVX2) kernels.
+# PyTorch runs with OpenBLAS's own kernel choice (bench/baseline.sh), and the output
+# names the kernel.
+#
+# The MLP times 40 steps a side: its first ~12 Go steps take 12-35 ms instead of
+# 11-12 while the Go heap grows into fresh pages (page faults; on a 2-core Zen 5), so a
+# median over 10 steps measured that warm-up rather than the steady state.
 # Usage: [TRAIN_ROUNDS=N] bench/train.sh [mlp smallcnn resnet18]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,11 +31,12 @@ export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
 models=("${@:-mlp smallcnn resnet18}")
 models=(${models[*]})
 declare -A goname=([mlp]=MLP [smallcnn]=SmallCNN [resnet18]=ResNet18)
-declare -A gotime=([mlp]=10x [smallcnn]=5x [resnet18]=3x) # the steps bench/train_torch.py times
+declare -A gotime=([mlp]=40x [smallcnn]=5x [resnet18]=3x) # the steps bench/train_torch.py times
 rounds="${TRAIN_ROUNDS:-2}"
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "bench/train.sh: TRAIN_ROUNDS=$rounds, want a positive integer" >&2; exit 2; }
 /usr/bin/python3 -c 'import torch' 2>/dev/null ||
   { echo "bench/train.sh: /usr/bin/python3 cannot import torch: apt-get install python3-torch (make bench installs it)" >&2; exit 1; }
+source bench/baseline.sh
 
 # rate FLOPS SECONDS CEILING prints the GFLOP/s of FLOPS GFLOP in SECONDS and
 # its percentage of the CEILING GFLOP/s, as "123 (45 %)".
@@ -49,7 +56,7 @@ pass() {
   local gm tm
   gm=$(env "${goenv[@]}" go test ./nclab/ -run '^$' -bench 'MatMul1024$' -benchtime 10x 2>/dev/null |
        awk '/^Benchmark/ {for (i = 1; i < NF; i++) if ($(i+1) == "GFLOP/s") printf "%.1f", $i}')
-  tm=$(env "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py matmul | awk '{print $2}')
+  tm=$(env "${baseline_env[@]}" "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py matmul | awk '{print $2}')
   echo "== $path: matmul 1024^3 float32: go $gm GFLOP/s, torch $tm GFLOP/s (ceiling ratio torch/go $(echo "$tm / $gm" | bc -l | xargs printf %.2f)x)"
   printf "%-10s %-22s %-22s %8s %10s %-14s %s\n" model "go s/step (rounds)" "torch s/step (rounds)" "go/torch" GFLOP/step "go GFLOP/s" "torch GFLOP/s"
   for m in "${models[@]}"; do
@@ -57,7 +64,7 @@ pass() {
     for _ in $(seq "$rounds"); do
       read -r g f < <(env "${goenv[@]}" go test ./nclab/train/ -run '^$' -bench "TrainStep${goname[$m]}\$" -benchtime "${gotime[$m]}" 2>/dev/null |
           awk '/^Benchmark/ {for (i = 1; i < NF; i++) {if ($(i+1) == "s/step") s = $i; if ($(i+1) == "GFLOP/step") f = $i}; printf "%.4f %s\n", s, f}') || true
-      t=$(env "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py "$m" | awk '{print $2}')
+      t=$(env "${baseline_env[@]}" "${pyenv[@]}" /usr/bin/python3 bench/train_torch.py "$m" | awk '{print $2}')
       [ -n "$g" ] && [ -n "$f" ] && [ -n "$t" ] || { echo "bench/train.sh: no step time for $m (go '$g' with '$f' GFLOP/step, torch '$t')" >&2; exit 1; }
       gs+=("$g") ts+=("$t")
     done
@@ -71,7 +78,7 @@ pass() {
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 if grep -qw avx512f /proc/cpuinfo; then
   pass "AVX-512 (the machine's own kernels)"
-  pass "AVX2 path" GOMLX_GO_SIMD_AVX512=false -- ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2
+  pass "AVX2 path" GOMLX_GO_SIMD_AVX512=false -- OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2
 else
   pass "AVX2 (this machine has no AVX-512)"
 fi

@@ -10,6 +10,7 @@
 # BENCHTIME (default 3s) sets go test -benchtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/baseline.sh
 export GOTOOLCHAIN=go1.27.3 GOEXPERIMENT=simd
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
@@ -20,8 +21,8 @@ fstar=$(/usr/bin/python3 -c 'import json,sys; print(repr(json.load(open(sys.argv
 echo "f* = $fstar (closed form); $(go version)"
 
 go test -run '^$' -bench 'UFM' -benchtime "${BENCHTIME:-3s}" -count 1 ./nclab/ufm/ | tee "$out/go.txt"
-/usr/bin/python3 bench/ufm_torch.py --fstar "$fstar" | tee "$out/torch.jsonl"
-/usr/bin/python3 bench/ufm_torch.py --fstar "$fstar" --threads 1 | tee -a "$out/torch.jsonl"
+baseline bench/ufm_torch.py --fstar "$fstar" | tee "$out/torch.jsonl"
+baseline bench/ufm_torch.py --fstar "$fstar" --threads 1 | tee -a "$out/torch.jsonl"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 /usr/bin/python3 - "$out/go.txt" "$out/torch.jsonl" <<'PY'
