@@ -9,15 +9,23 @@
 # the two variables once bench/blas_check.py has found OpenBLAS's products right that
 # way; where they are wrong it keeps the machine's setting and says so. Either way the
 # script's output names the BLAS kernel its baselines ran.
-baseline_env=()
+#
+# glibc's malloc serves PyTorch's and NumPy's large tensors with mmap and, as its
+# threshold adapts, hands them back to the system again, so a step can pay its page
+# faults anew: on the Zen 5 the same UFM gradient-descent step (bench/ufm_torch.py, one
+# thread) took anywhere from 3.8 to 37 ms in float32 and 40-65 ms in float64 from one
+# call to the next. A fixed 32 MB mmap threshold (glibc's largest) and a 1 GB trim
+# threshold keep freed memory in the process: 3.7-3.8 and 6.6-6.7 ms, every call. The
+# baselines run that way, as a tuned deployment would (Go's allocator keeps its heap).
+baseline_env=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=1073741824)
 if [ -n "${OPENBLAS_CORETYPE:-}${OPENBLAS_L2_SIZE:-}" ]; then
   if env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/blas_check.py >/dev/null; then
-    baseline_env=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
+    baseline_env=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "${baseline_env[@]}")
   else
     echo "bench: OpenBLAS's own kernel choice computes wrong products here; the baselines keep OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-}" >&2
   fi
 fi
 env "${baseline_env[@]}" /usr/bin/python3 bench/blas_check.py
 
-# baseline ARGS... runs /usr/bin/python3 ARGS... with the baselines' BLAS setting.
+# baseline ARGS... runs /usr/bin/python3 ARGS... with the baselines' BLAS and malloc settings.
 baseline() { env "${baseline_env[@]}" /usr/bin/python3 "$@"; }
