@@ -152,21 +152,25 @@ func weightGradAxes(a compute.ConvolveAxesConfig) compute.ConvolveAxesConfig {
 	}
 }
 
+// convolve is the backend's 3x3-window convolution with axes, stride 1 and
+// padding 1, as the stage-1 layer and its kernel gradient use it.
+func convolve(axes compute.ConvolveAxesConfig) op {
+	return func(f compute.Function, x []compute.Value) (compute.Value, error) {
+		return f.ConvGeneral(x[0], x[1], axes, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, nil, 1, 1)
+	}
+}
+
 // BenchmarkConvGeneralStage1: the backend's own convolution on the stage-1
 // layer (the input gradient is a convolution of the same size).
 func BenchmarkConvGeneralStage1(b *testing.B) {
-	bench(b, 2*128*32*32*9*64*64, func(f compute.Function, x []compute.Value) (compute.Value, error) {
-		return f.ConvGeneral(x[0], x[1], stage1, []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, nil, 1, 1)
-	}, []int{128, 32, 32, 64}, []int{3, 3, 64, 64})
+	bench(b, 2*128*32*32*9*64*64, convolve(stage1), []int{128, 32, 32, 64}, []int{3, 3, 64, 64})
 }
 
 // BenchmarkConvGeneralStage1WeightGrad: the stage-1 kernel's gradient as
 // GoMLX asks the backend for it: the input [128, 32, 32, 64] convolved with
 // the output cotangent [128, 32, 32, 64], padding 1, giving [3, 3, 64, 64].
 func BenchmarkConvGeneralStage1WeightGrad(b *testing.B) {
-	bench(b, 2*128*32*32*9*64*64, func(f compute.Function, x []compute.Value) (compute.Value, error) {
-		return f.ConvGeneral(x[0], x[1], weightGradAxes(stage1), []int{1, 1}, [][2]int{{1, 1}, {1, 1}}, nil, nil, 1, 1)
-	}, []int{128, 32, 32, 64}, []int{128, 32, 32, 64})
+	bench(b, 2*128*32*32*9*64*64, convolve(weightGradAxes(stage1)), []int{128, 32, 32, 64}, []int{128, 32, 32, 64})
 }
 
 // TestConvGeneral checks the backend's convolution, and the one GoMLX takes
@@ -210,8 +214,7 @@ func TestConvGeneral(t *testing.T) {
 			}
 		}
 	}
-	axes := stage1
-	padding := [][2]int{{1, 1}, {1, 1}}
+	backend := newBackend(t)
 	for _, tc := range []struct {
 		name string
 		axes compute.ConvolveAxesConfig
@@ -219,13 +222,10 @@ func TestConvGeneral(t *testing.T) {
 		dims []int
 		want []float64
 	}{
-		{"forward", axes, kernel, []int{k, k, c, o}, forward},
-		{"kernel gradient", weightGradAxes(axes), cot, []int{n, h, w, o}, gradKernel},
+		{"forward", stage1, kernel, []int{k, k, c, o}, forward},
+		{"kernel gradient", weightGradAxes(stage1), cot, []int{n, h, w, o}, gradKernel},
 	} {
-		backend := newBackend(t)
-		exec := compile(t, backend, func(f compute.Function, v []compute.Value) (compute.Value, error) {
-			return f.ConvGeneral(v[0], v[1], tc.axes, []int{1, 1}, padding, nil, nil, 1, 1)
-		}, []int{n, h, w, c}, tc.dims)
+		exec := compile(t, backend, convolve(tc.axes), []int{n, h, w, c}, tc.dims)
 		outs, err := exec.Execute(buffers(t, backend, [][]float32{x, tc.y}, []int{n, h, w, c}, tc.dims), nil, 0)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
