@@ -76,8 +76,8 @@ type TrainConfig struct {
 	// together) is at most GradTol.
 	GradTol float64
 	// StopGap, when > 0, also stops training once the relative objective error
-	// (f - f*)/|f*| against the closed form is at most StopGap (checked at every
-	// trajectory record; used to time "reaching f* to 1e-6").
+	// (f - f*)/|f*| against the closed form is at most StopGap (gradient descent checks
+	// every step, L-BFGS every major iteration; used to time "reaching f* to 1e-6").
 	StopGap float64
 	// InitScale is the standard deviation of the Gaussian initialisation of W and H
 	// (b starts at 0).
@@ -296,7 +296,8 @@ type Trainer struct {
 	// valueAndGradient: (W, H, b, Y) -> (f, dW, dH, db, ||grad||).
 	valueAndGradient *Exec
 	// descend: (W, H, b, vW, vH, vb, Y) -> the same six after `unroll` steps of gradient
-	// descent (fewer once the gradient norm is <= GradTol), and the steps taken.
+	// descent (fewer once the point is final: see descendGraph), the steps taken, and
+	// the objective and gradient norm at the input point.
 	descend *Exec
 	// hvp: (W, H, b, vW, vH, vb, Y) -> Hessian times v, built on first use.
 	hvp *Exec
@@ -374,21 +375,41 @@ const unroll = 10
 
 // descendGraph runs `unroll` gradient-descent steps. Inputs x = (W, H, b), velocities
 // v, targets y; each step evaluates g = grad f(x), then v <- mu v + g and x <- x - lr v
-// (Nesterov: x <- x - lr (g + mu v)), except once ||g|| <= GradTol: then x stays as it
-// is. Outputs the new x, v and the number of steps that moved.
+// (Nesterov: x <- x - lr (g + mu v)), except once the point is final: ||g|| <= GradTol,
+// or, with StopGap > 0, (f - f*)/|f*| <= StopGap. From then on x stays as it is, so the
+// run stops at the first such step, as a loop that checks after every step would.
+// Outputs the new x, v, the number of steps that moved, f and ||g|| at the input point
+// (its trajectory record), and whether the last point's gradient norm is <= GradTol.
 func (t *Trainer) descendGraph(inputs []*Node) []*Node {
 	cfg := t.config
 	x, v, y := inputs[0:3], inputs[3:6], inputs[6]
 	g := y.Graph()
-	tol := Scalar(g, x[0].DType(), cfg.GradTol)
 	moved := Scalar(g, dtypes.Int32, 0)
-	for range unroll {
+	var f0, gnorm0 *Node
+	normFinal := Const(g, false)
+	for step := range unroll {
 		f := t.problem.ObjectiveGraph(x[0], x[1], x[2], y)
 		grads := Gradient(f, x...)
-		moving := GreaterThan(gradientNorm(grads...), tol)
+		moving := Const(g, true)
+		if step == 0 {
+			f0, gnorm0 = f, gradientNorm(grads...)
+		}
+		if cfg.GradTol > 0 {
+			gnorm := gnorm0
+			if step > 0 {
+				gnorm = gradientNorm(grads...)
+			}
+			moving = GreaterThan(gnorm, Scalar(g, gnorm.DType(), cfg.GradTol))
+			normFinal = LogicalNot(moving)
+		}
+		if o := t.optimum; o != nil && cfg.StopGap > 0 {
+			// closeEnough's float64 arithmetic, so that graph and trajectory agree.
+			gap := Div(Sub(ConvertDType(f, dtypes.Float64), Scalar(g, dtypes.Float64, o.Objective)), Scalar(g, dtypes.Float64, math.Abs(o.Objective)))
+			moving = And(moving, GreaterThan(gap, Scalar(g, dtypes.Float64, cfg.StopGap)))
+		}
 		moved = Add(moved, ConvertDType(moving, dtypes.Int32))
-		// lr once moving, 0 once ||g|| <= GradTol: x then stays put (v keeps changing, but
-		// the run ends with this call, so it is never used).
+		// lr once moving, 0 once final: x then stays put (v keeps changing, but the run
+		// ends with this call, so it is never used).
 		lr := MulScalar(ConvertDType(moving, x[0].DType()), cfg.LearningRate)
 		for j := range 3 {
 			v[j] = Add(MulScalar(v[j], cfg.Momentum), grads[j])
@@ -399,5 +420,5 @@ func (t *Trainer) descendGraph(inputs []*Node) []*Node {
 			x[j] = Sub(x[j], Mul(dir, lr))
 		}
 	}
-	return append(append(slices.Clone(x), v...), moved)
+	return append(append(slices.Clone(x), v...), moved, f0, gnorm0, normFinal)
 }

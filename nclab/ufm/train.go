@@ -64,10 +64,18 @@ func (r *trainRun) evaluate(x []*tensors.Tensor) (f float64, grad []*tensors.Ten
 		return 0, nil, 0, err
 	}
 	f, gnorm = scalarOf(outs[0]), scalarOf(outs[4])
-	if math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(gnorm) || math.IsInf(gnorm, 0) {
-		return 0, nil, 0, fmt.Errorf("ufm: training diverged (objective %v, gradient norm %v): lower the learning rate", f, gnorm)
+	if err := diverged(f, gnorm); err != nil {
+		return 0, nil, 0, err
 	}
 	return f, outs[1:4], gnorm, nil
+}
+
+// diverged is the error for a NaN or infinite objective or gradient norm.
+func diverged(f, gnorm float64) error {
+	if math.IsNaN(f) || math.IsInf(f, 0) || math.IsNaN(gnorm) || math.IsInf(gnorm, 0) {
+		return fmt.Errorf("ufm: training diverged (objective %v, gradient norm %v): lower the learning rate", f, gnorm)
+	}
+	return nil
 }
 
 // record appends a trajectory point (and makes it the result) for the point x.
@@ -96,46 +104,67 @@ func (r *trainRun) record(step int, x Point, f, gnorm float64) error {
 	return nil
 }
 
+// descend runs gradient descent, `unroll` steps per graph call. Each call also returns
+// f and ||g|| at its starting point, so the trajectory costs no extra evaluation; the
+// graph stops moving at the first final point (||g|| <= GradTol or f within StopGap of
+// f*), which is evaluated and recorded once.
 func (r *trainRun) descend(x0 Point) error {
 	cfg := r.t.config
-	dtype := cfg.DType
-	x := pointTensors(dtype, x0)
-	v := pointTensors(dtype, Point{W: mat.NewDense(r.t.problem.K, cfg.Dim, nil), H: mat.NewDense(r.t.problem.NumSamples(), cfg.Dim, nil), B: make([]float64, r.t.problem.K)})
-	step, graphConverged := 0, false
-	for {
-		f, _, gnorm, err := r.evaluate(x)
+	k := r.t.problem.K
+	every := (cfg.TrackEvery + unroll - 1) / unroll * unroll
+	x := pointTensors(cfg.DType, x0)
+	v := pointTensors(cfg.DType, Point{W: mat.NewDense(k, cfg.Dim, nil), H: mat.NewDense(r.t.problem.NumSamples(), cfg.Dim, nil), B: make([]float64, k)})
+	step := 0
+	for step < cfg.MaxSteps {
+		outs, err := r.t.descend.Exec(x[0], x[1], x[2], v[0], v[1], v[2], r.t.targets)
 		if err != nil {
-			return fmt.Errorf("%w (step %d)", err, step)
-		}
-		if err := r.record(step, tensorsPoint(x, r.t.problem.K, cfg.Dim), f, gnorm); err != nil {
 			return err
 		}
-		if gnorm <= cfg.GradTol || graphConverged || r.closeEnough(f) || step >= cfg.MaxSteps {
-			switch {
-			case gnorm <= cfg.GradTol || graphConverged:
-				r.result.Stop, r.result.Converged = "GradientThreshold", true
-			case r.closeEnough(f):
-				r.result.Stop = "ObjectiveGap"
-			default:
-				r.result.Stop = "MaxSteps"
-			}
-			return nil
+		moved := int(tensors.ToScalar[int32](outs[6]))
+		f, gnorm := scalarOf(outs[7]), scalarOf(outs[8])
+		if err := diverged(f, gnorm); err != nil {
+			return fmt.Errorf("%w (step %d)", err, step)
 		}
-		for chunk := 0; step < cfg.MaxSteps && (cfg.TrackEvery == 0 || chunk < cfg.TrackEvery); chunk += unroll {
-			outs, err := r.t.descend.Exec(x[0], x[1], x[2], v[0], v[1], v[2], r.t.targets)
-			if err != nil {
+		if moved > 0 && (step == 0 || every > 0 && step%every == 0) {
+			if err := r.record(step, tensorsPoint(x, k, cfg.Dim), f, gnorm); err != nil {
 				return err
 			}
-			x, v = outs[0:3], outs[3:6]
-			moved := int(tensors.ToScalar[int32](outs[6]))
-			step += moved
-			if moved < unroll {
-				// The graph saw ||g|| <= GradTol (the evaluation above may differ by rounding).
-				graphConverged = true
-				break
+		}
+		x, v = outs[0:3], outs[3:6]
+		step += moved
+		if moved < unroll {
+			stop := "ObjectiveGap"
+			if tensors.ToScalar[bool](outs[9]) {
+				stop = "GradientThreshold"
 			}
+			return r.finish(step, x, stop)
 		}
 	}
+	return r.finish(step, x, "MaxSteps")
+}
+
+// finish records gradient descent's last point x (after step steps) and why it
+// stopped: the graph's reason, GradientThreshold or ObjectiveGap, or MaxSteps (then
+// the point's own evaluation may still find it final).
+func (r *trainRun) finish(step int, x []*tensors.Tensor, stop string) error {
+	f, _, gnorm, err := r.evaluate(x)
+	if err != nil {
+		return fmt.Errorf("%w (step %d)", err, step)
+	}
+	if err := r.record(step, tensorsPoint(x, r.t.problem.K, r.t.config.Dim), f, gnorm); err != nil {
+		return err
+	}
+	if stop == "MaxSteps" {
+		switch {
+		case gnorm <= r.t.config.GradTol:
+			stop = "GradientThreshold"
+		case r.closeEnough(f):
+			stop = "ObjectiveGap"
+		}
+	}
+	// The graph's gradient norm may differ from this evaluation's in the last bits.
+	r.result.Stop, r.result.Converged = stop, stop == "GradientThreshold"
+	return nil
 }
 
 // closeEnough reports whether f is within StopGap of f* (relative).

@@ -206,3 +206,79 @@ func TestLBFGSHistory(t *testing.T) {
 		t.Errorf("L-BFGS steps with history 1: %d, with the default %d: want more with the shorter memory", steps[1], steps[0])
 	}
 }
+
+// Gradient descent stops at the first step whose point is final, not at the next
+// multiple of the graph's 10 steps: the float64 Go recursion over Problem.Objective
+// finds that step for a StopGap and for a GradTol placed between two of its iterates.
+func TestDescendStopsAtFirstFinalStep(t *testing.T) {
+	p := solverCases[0]
+	o, err := p.Solve()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultTrainConfig(6)
+	cfg.LearningRate, cfg.Momentum, cfg.TrackEvery = 2, 0.8, 10
+	x0 := p.InitialPoint(cfg.Dim, cfg.InitScale, 3)
+	var gaps, norms []float64 // at the point before each step
+	x, v := flatten(x0), make([]float64, len(flatten(x0)))
+	for range 300 {
+		f, g, err := p.Objective(unflatten(x, p.K, cfg.Dim))
+		if err != nil {
+			t.Fatal(err)
+		}
+		grad := flatten(g)
+		gaps, norms = append(gaps, (f-o.Objective)/math.Abs(o.Objective)), append(norms, floats.Norm(grad, 2))
+		for i := range x {
+			v[i] = cfg.Momentum*v[i] + grad[i]
+			x[i] -= cfg.LearningRate * v[i]
+		}
+	}
+	// between returns the first step s > 10, not a multiple of 10, whose value is a
+	// clear new minimum, and a threshold between it and every earlier value.
+	between := func(values []float64) (int, float64) {
+		low := values[0]
+		for s, val := range values[1:] {
+			s++
+			if s > 10 && s%10 != 0 && val < low/1.5 {
+				return s, math.Sqrt(low * val)
+			}
+			low = math.Min(low, val)
+		}
+		t.Fatal("no step qualifies")
+		return 0, 0
+	}
+	for _, stop := range []string{"ObjectiveGap", "GradientThreshold"} {
+		c := cfg
+		var want int
+		if stop == "ObjectiveGap" {
+			c.GradTol = 0
+			want, c.StopGap = between(gaps)
+		} else {
+			want, c.GradTol = between(norms)
+		}
+		tr, err := NewTrainer(testBackend(t), p, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := tr.TrainFrom(x0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var steps []int
+		for _, rec := range res.Trajectory {
+			steps = append(steps, rec.Step)
+		}
+		wantSteps := append([]int{}, 0)
+		for s := 10; s < want; s += 10 {
+			wantSteps = append(wantSteps, s)
+		}
+		wantSteps = append(wantSteps, want)
+		if res.Step != want || res.Stop != stop || !slices.Equal(steps, wantSteps) {
+			t.Errorf("%s: stopped by %s after %d steps, records at %v; want %s after %d, records at %v",
+				stop, res.Stop, res.Step, steps, stop, want, wantSteps)
+		}
+		if got, ref := res.ObjectiveGap, gaps[want]; math.Abs(got-ref) > 1e-9 {
+			t.Errorf("%s: gap %.6g at the end, reference %.6g", stop, got, ref)
+		}
+	}
+}
