@@ -29,3 +29,24 @@ env "${baseline_env[@]}" /usr/bin/python3 bench/blas_check.py
 
 # baseline ARGS... runs /usr/bin/python3 ARGS... with the baselines' BLAS and malloc settings.
 baseline() { env "${baseline_env[@]}" /usr/bin/python3 "$@"; }
+
+# each_path FUNC calls FUNC once per SIMD path of this CPU: with AVX-512, first with the
+# kernels the machine picks, then on the AVX2 path most laptops have; without AVX-512,
+# once. FUNC gets the path's name, the Go side's VAR=value settings, --, and the
+# baselines' (on the AVX2 path OpenBLAS's Haswell kernels and PyTorch's AVX2 code).
+each_path() {
+  if grep -qw avx512f /proc/cpuinfo; then
+    "$1" "AVX-512 (the machine's own kernels)"
+    "$1" "AVX2 path" GOMLX_GO_SIMD_AVX512=false -- OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2
+  else
+    "$1" "AVX2 (this machine has no AVX-512)"
+  fi
+}
+
+# split_env SETTINGS... sets goenv to the settings before -- and pyenv to those after.
+split_env() {
+  goenv=() pyenv=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do goenv+=("$1"); shift; done
+  [ $# -gt 0 ] && shift
+  pyenv=("$@")
+}

@@ -45,14 +45,12 @@ rate() {
 }
 
 # One pass over the ceiling and the models; $1 names the path, the rest of the
-# arguments are "VAR=value" settings for Go (before --) and for PyTorch (after --).
+# arguments are "VAR=value" settings for Go (before --) and for PyTorch (after --)
+# (each_path, bench/baseline.sh).
 pass() {
-  local path="$1"
+  local path="$1" goenv pyenv
   shift
-  local goenv=() pyenv=()
-  while [ $# -gt 0 ] && [ "$1" != -- ]; do goenv+=("$1"); shift; done
-  [ $# -gt 0 ] && shift
-  pyenv=("$@")
+  split_env "$@"
   local gm tm
   gm=$(env "${goenv[@]}" go test ./nclab/ -run '^$' -bench 'MatMul1024$' -benchtime 10x 2>/dev/null |
        awk '/^Benchmark/ {for (i = 1; i < NF; i++) if ($(i+1) == "GFLOP/s") printf "%.1f", $i}')
@@ -76,12 +74,7 @@ pass() {
 }
 
 echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-if grep -qw avx512f /proc/cpuinfo; then
-  pass "AVX-512 (the machine's own kernels)"
-  pass "AVX2 path" GOMLX_GO_SIMD_AVX512=false -- OPENBLAS_CORETYPE=Haswell ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2 DNNL_MAX_CPU_ISA=AVX2
-else
-  pass "AVX2 (this machine has no AVX-512)"
-fi
+each_path pass
 echo "GFLOP/step counts the matrix products of one step (forward, input and weight gradients; models.Products, the same count as PyTorch's layers);"
 echo "each side's GFLOP/s is that count over its best step, in parentheses its share of its own matmul ceiling."
 echo "A step ratio near the ceiling ratio means the step is as fast as the engine's matmul allows."

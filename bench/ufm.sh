@@ -7,7 +7,8 @@
 # Go: BenchmarkUFMTimeToAccuracy and BenchmarkUFMStep in nclab/ufm/bench_test.go;
 # PyTorch: bench/ufm_torch.py. Prints a table; ratio = PyTorch time / Go time (> 1: Go
 # is faster); rows "@1thread" are PyTorch with 1 thread against the same Go number.
-# BENCHTIME (default 3s) sets go test -benchtime.
+# On a machine with AVX-512 it runs twice, the second time on the AVX2 path
+# (each_path, bench/baseline.sh). BENCHTIME (default 3s) sets go test -benchtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/baseline.sh
@@ -20,11 +21,22 @@ go run ./nclab/cmd/nclab ufm solve --classes 10 --counts 1:100,2:20 \
 fstar=$(/usr/bin/python3 -c 'import json,sys; print(repr(json.load(open(sys.argv[1]))["objective"]))' "$out/solve.json")
 echo "f* = $fstar (closed form); $(go version)"
 
-go test -run '^$' -bench 'UFM' -benchtime "${BENCHTIME:-3s}" -count 1 ./nclab/ufm/ | tee "$out/go.txt"
-baseline bench/ufm_torch.py --fstar "$fstar" | tee "$out/torch.jsonl"
-baseline bench/ufm_torch.py --fstar "$fstar" --threads 1 | tee -a "$out/torch.jsonl"
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# One pass: the Go benchmarks and PyTorch at 2 and 1 threads, then the table; $1 names
+# the path, the rest are the Go and PyTorch settings (split_env).
+pass() {
+  local path="$1" goenv pyenv
+  shift
+  split_env "$@"
+  echo "== $path"
+  env "${goenv[@]}" go test -run '^$' -bench 'UFM' -benchtime "${BENCHTIME:-3s}" -count 1 ./nclab/ufm/ | tee "$out/go.txt"
+  env "${baseline_env[@]}" "${pyenv[@]}" /usr/bin/python3 bench/ufm_torch.py --fstar "$fstar" | tee "$out/torch.jsonl"
+  env "${baseline_env[@]}" "${pyenv[@]}" /usr/bin/python3 bench/ufm_torch.py --fstar "$fstar" --threads 1 | tee -a "$out/torch.jsonl"
+  echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  table
+}
 
+# table prints the pass's Go and PyTorch times side by side.
+table() {
 /usr/bin/python3 - "$out/go.txt" "$out/torch.jsonl" <<'PY'
 import json, re, sys
 go = {}
@@ -54,3 +66,6 @@ for key in sorted(set(go) | set(torch)):
     fmt = lambda x: ("%.4g" % x[0], str(x[1] or "")) if x else ("-", "")
     print("| %s | %s | %s | %s | %s | %s |" % ((key,) + fmt(g) + fmt(t) + (ratio,)))
 PY
+}
+
+each_path pass
