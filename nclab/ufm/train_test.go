@@ -268,7 +268,7 @@ func TestDescendStopsAtFirstFinalStep(t *testing.T) {
 		for _, rec := range res.Trajectory {
 			steps = append(steps, rec.Step)
 		}
-		wantSteps := append([]int{}, 0)
+		wantSteps := []int{0}
 		for s := 10; s < want; s += 10 {
 			wantSteps = append(wantSteps, s)
 		}
