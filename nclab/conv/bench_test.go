@@ -110,3 +110,24 @@ func BenchmarkMaxPool2D(b *testing.B) {
 		exec.MustExec(x)
 	}
 }
+
+// BenchmarkConvStage1Forward times Conv2D's forward pass on ResNet18's stage-1
+// layer as a training step runs it (128 x 32 x 32 x 64, 3x3 kernel to 64
+// channels, padding 1: the patch gather, the chunked products and their
+// concatenation), in GFLOP/s of the layer's product, to set beside the
+// engine's own convolution (bench/compute_versions, ConvGeneralStage1).
+func BenchmarkConvStage1Forward(b *testing.B) {
+	backend := testBackend(b)
+	rng := rand.New(rand.NewPCG(1, 1))
+	x := randomTensor32(rng, 1, 128, 32, 32, 64)
+	k := randomTensor32(rng, 0.1, 3, 3, 64, 64)
+	// x is scaled first, as a layer's input is an intermediate value: the backend
+	// copies a parameter that the chunks' custom gradients pass through.
+	exec := MustNewExec(backend, func(x, k *Node) *Node { return Conv2D(MulScalar(x, 1), k, 1, 1) })
+	exec.MustExec(x, k)
+	b.ResetTimer()
+	for range b.N {
+		exec.MustExec(x, k)
+	}
+	b.ReportMetric(2*128*32*32*(9*64)*64*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
