@@ -390,15 +390,15 @@ func (t *Trainer) descendGraph(inputs []*Node) []*Node {
 	for step := range unroll {
 		f := t.problem.ObjectiveGraph(x[0], x[1], x[2], y)
 		grads := Gradient(f, x...)
-		moving := Const(g, true)
-		if step == 0 {
-			f0, gnorm0 = f, gradientNorm(grads...)
+		var gnorm *Node // built where it is used: at the input point, and with GradTol
+		if step == 0 || cfg.GradTol > 0 {
+			gnorm = gradientNorm(grads...)
 		}
+		if step == 0 {
+			f0, gnorm0 = f, gnorm
+		}
+		moving := Const(g, true)
 		if cfg.GradTol > 0 {
-			gnorm := gnorm0
-			if step > 0 {
-				gnorm = gradientNorm(grads...)
-			}
 			moving = GreaterThan(gnorm, Scalar(g, gnorm.DType(), cfg.GradTol))
 			normFinal = LogicalNot(moving)
 		}
